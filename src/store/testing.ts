@@ -1,0 +1,54 @@
+// Real databases for tests: SQLite in a temporary directory always, and PostgreSQL when
+// STEWARD_TEST_DATABASE_URL is set (.ci/run sets it to the local server). Each opened store gets a
+// fresh PostgreSQL schema, so test files run in parallel without seeing each other's rows.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database, type Dialect } from './database.js';
+
+export interface TestDialect {
+  name: Dialect;
+  /** A new, migrated, empty database. Close it with `close()`; temporary files go with it. */
+  open(options?: { migrate?: boolean }): Promise<Database>;
+}
+
+export function postgresTestUrl(): string | undefined {
+  return process.env.STEWARD_TEST_DATABASE_URL || undefined;
+}
+
+export function testDialects(): TestDialect[] {
+  const dialects: TestDialect[] = [{ name: 'sqlite', open: openTestSqlite }];
+  const url = postgresTestUrl();
+  if (url) dialects.push({ name: 'postgres', open: (o) => openTestPostgres(url, o) });
+  return dialects;
+}
+
+async function openTestSqlite(options?: { migrate?: boolean }): Promise<Database> {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
+  const database = await openDatabase({ dataDir: dir, migrate: options?.migrate });
+  return { ...database, close: async () => { await database.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** Creates a throwaway schema and returns its name; the caller drops it. */
+export async function createTestSchema(url: string): Promise<{ schema: string; drop(): Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try { await admin.query(`create schema ${schema}`); } finally { await admin.end(); }
+  return {
+    schema,
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try { await c.query(`drop schema if exists ${schema} cascade`); } finally { await c.end(); }
+    },
+  };
+}
+
+async function openTestPostgres(url: string, options?: { migrate?: boolean }): Promise<Database> {
+  const { schema, drop } = await createTestSchema(url);
+  const database = await openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, poolSize: 4, migrate: options?.migrate });
+  return { ...database, close: async () => { await database.close(); await drop(); } };
+}
