@@ -32,14 +32,14 @@ async function openTestSqlite(options?: { migrate?: boolean }): Promise<Database
 }
 
 /** Creates a throwaway schema and returns its name; the caller drops it. */
-export async function createTestSchema(url: string): Promise<{ schema: string; drop(): Promise<void> }> {
+export async function createTestSchema(url: string): Promise<{ schema: string; drop: () => Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try { await admin.query(`create schema ${schema}`); } finally { await admin.end(); }
   return {
     schema,
-    async drop() {
+    drop: async () => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       try { await c.query(`drop schema if exists ${schema} cascade`); } finally { await c.end(); }

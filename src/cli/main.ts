@@ -1,0 +1,78 @@
+// The `steward` command. Usage errors (an unknown flag, a bad value) print what was wrong and
+// exit with status 2; other failures exit with 1.
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig, settings, type Flags, type SettingName } from '../config/config.js';
+import { version } from '../version.js';
+import { serveCommand } from './serve.js';
+import { migrateCommand } from './migrate.js';
+
+export const EXIT_USAGE = 2;
+
+function addSettings(cmd: Command, names: readonly SettingName[]): Command {
+  for (const name of names) {
+    const s = settings[name];
+    // Values are validated by loadConfig (not commander) so that a bad STEWARD_* variable and a bad
+    // flag get the same message, naming whichever was used.
+    const help = `${s.description} [env ${s.env}]${'default' in s ? ` (default: ${s.default})` : ''}`;
+    cmd.addOption(new Option(`${s.flag} <${s.valueName}>`, help));
+  }
+  return cmd;
+}
+
+function flagsOf(cmd: Command, names: readonly SettingName[]): Flags {
+  const opts = cmd.opts<Record<string, string | undefined>>();
+  const flags: Flags = {};
+  for (const name of names) if (opts[name] !== undefined) flags[name] = opts[name];
+  return flags;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('steward')
+    .description('Steward: open-source device management for iOS, iPadOS, macOS, Windows, Android and Linux')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  const serveSettings = Object.keys(settings) as SettingName[];
+  addSettings(program.command('serve').description('start Steward (migrates the database first)'), serveSettings)
+    .exitOverride()
+    .action(async (_opts, cmd: Command) => {
+      await serveCommand(loadConfig(flagsOf(cmd, serveSettings), process.env));
+    });
+
+  const migrateSettings: SettingName[] = ['dataDir', 'databaseUrl', 'logLevel'];
+  addSettings(program.command('migrate').description('bring the database schema up to date and exit'), migrateSettings)
+    .exitOverride()
+    .action(async (_opts, cmd: Command) => {
+      await migrateCommand(loadConfig(flagsOf(cmd, migrateSettings), process.env));
+    });
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander; they succeed here.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_USAGE; // commander has already printed what was wrong
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`steward: ${err.message.split('\n').join('\nsteward: ')}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`steward: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+const code = await run(process.argv);
+if (code !== 0) process.exitCode = code;

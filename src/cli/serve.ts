@@ -1,0 +1,48 @@
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/config.js';
+import { startServer } from '../main.js';
+import { version } from '../version.js';
+
+/** How long in-flight requests may take to finish after SIGTERM before Steward exits anyway. */
+const DRAIN_SECONDS = 30;
+
+export async function serveCommand(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const base = config.publicUrl.href.replace(/\/$/, '');
+  const dataDir = resolve(config.dataDir);
+  process.stdout.write([
+    '',
+    `Steward ${version} is running at ${base}`,
+    `  listening on ${server.url}${server.httpUrl ? ` and ${server.httpUrl} (plain HTTP, for a TLS-terminating proxy)` : ''}`,
+    `  database    ${server.database.location}`,
+    `  CA          ${join(dataDir, 'pki', 'ca.crt')} (trust it on admin machines to avoid browser warnings)`,
+    `  API docs    ${base}/docs`,
+    '',
+    'Next: sign in with an API client (see README "Using the admin API") and enroll devices.',
+    '',
+  ].join('\n'));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      server.log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    server.log.info({ signal }, 'stopping: finishing requests in flight');
+    const force = setTimeout(() => {
+      server.log.error(`requests still in flight after ${DRAIN_SECONDS}s; exiting`);
+      process.exit(1);
+    }, DRAIN_SECONDS * 1000);
+    force.unref();
+    server.close().then(() => {
+      server.log.info('stopped');
+      process.exit(0);
+    }, (err: unknown) => {
+      server.log.error({ err }, 'error while stopping');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,138 @@
+// Steward's configuration: every setting is a flag of `steward serve` and a STEWARD_* environment
+// variable; a flag wins over the variable. Validated here once; a bad value names the flag or
+// variable it came from.
+import { z } from 'zod';
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** The https:// URL devices and admins reach Steward at; nextLinks and enrollment URLs use it. */
+  publicUrl: URL;
+  databaseUrl: string | undefined;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** A plain-HTTP listener for a TLS-terminating proxy in front of Steward. */
+  httpPort: number | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface SettingDef {
+  flag: string;
+  env: string;
+  description: string;
+  valueName: string;
+  default?: string;
+}
+
+export const settings = {
+  dataDir: { flag: '--data-dir', env: 'STEWARD_DATA_DIR', valueName: 'dir', default: './data', description: 'where the SQLite database, the CA and the TLS certificate live' },
+  host: { flag: '--host', env: 'STEWARD_HOST', valueName: 'address', default: '0.0.0.0', description: 'address to listen on' },
+  port: { flag: '--port', env: 'STEWARD_PORT', valueName: 'port', default: '8443', description: 'HTTPS port (0 picks a free one)' },
+  publicUrl: { flag: '--public-url', env: 'STEWARD_PUBLIC_URL', valueName: 'url', description: 'https:// URL devices and admins use to reach Steward (default https://localhost:<port>)' },
+  databaseUrl: { flag: '--database-url', env: 'STEWARD_DATABASE_URL', valueName: 'url', description: 'postgres:// URL; without it Steward uses SQLite in the data directory' },
+  tlsCert: { flag: '--tls-cert', env: 'STEWARD_TLS_CERT', valueName: 'file', description: 'PEM certificate (chain) for HTTPS instead of one issued by Steward\'s CA' },
+  tlsKey: { flag: '--tls-key', env: 'STEWARD_TLS_KEY', valueName: 'file', description: 'PEM private key for --tls-cert' },
+  httpPort: { flag: '--http-port', env: 'STEWARD_HTTP_PORT', valueName: 'port', description: 'also listen with plain HTTP on this port, for a TLS-terminating proxy' },
+  logLevel: { flag: '--log-level', env: 'STEWARD_LOG_LEVEL', valueName: 'level', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+} as const satisfies Record<keyof Config, SettingDef>;
+
+export type SettingName = keyof typeof settings;
+
+/** Where a raw value came from, so that an error can name it. */
+export type RawSettings = Partial<Record<SettingName, { value: string; source: 'flag' | 'env' | 'default' }>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const port = (allowZero: boolean) => z.string().trim()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .refine((n) => n <= 65535 && (allowZero || n >= 1), allowZero ? 'must be from 0 to 65535' : 'must be from 1 to 65535');
+
+const validators: { [K in SettingName]: z.ZodType<Config[K], string> } = {
+  dataDir: z.string().min(1, 'must not be empty'),
+  host: z.string().min(1, 'must not be empty'),
+  port: port(true),
+  publicUrl: z.string().transform((s, ctx) => {
+    let u: URL;
+    try { u = new URL(s); } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://mdm.example.com' });
+      return z.NEVER;
+    }
+    if (u.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must start with https:// (devices only talk to MDM servers over HTTPS)' });
+      return z.NEVER;
+    }
+    if (u.search || u.hash || u.username || u.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not carry a query, fragment or credentials' });
+      return z.NEVER;
+    }
+    u.pathname = u.pathname.replace(/\/+$/, '');
+    return u;
+  }),
+  databaseUrl: z.string().refine((s) => /^postgres(ql)?:\/\/./.test(s), 'must be a postgres:// or postgresql:// URL'),
+  tlsCert: z.string().min(1, 'must not be empty'),
+  tlsKey: z.string().min(1, 'must not be empty'),
+  httpPort: port(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+};
+
+/** Flag values as given on the command line (undefined when absent). */
+export type Flags = Partial<Record<SettingName, string>>;
+
+/** Merges flags, environment and defaults, in that order of precedence. */
+export function collectSettings(flags: Flags, env: Readonly<Record<string, string | undefined>>): RawSettings {
+  const raw: RawSettings = {};
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const def: SettingDef = settings[name];
+    const flag = flags[name];
+    const fromEnv = env[def.env];
+    if (flag !== undefined) raw[name] = { value: flag, source: 'flag' };
+    else if (fromEnv !== undefined && fromEnv !== '') raw[name] = { value: fromEnv, source: 'env' };
+    else if (def.default !== undefined) raw[name] = { value: def.default, source: 'default' };
+  }
+  return raw;
+}
+
+function describeSource(name: SettingName, source: 'flag' | 'env' | 'default'): string {
+  const def: SettingDef = settings[name];
+  return source === 'env' ? def.env : def.flag;
+}
+
+export function parseConfig(raw: RawSettings): Config {
+  const problems: string[] = [];
+  const out: Partial<Record<SettingName, unknown>> = {};
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const given = raw[name];
+    if (!given) continue;
+    const parsed = validators[name].safeParse(given.value);
+    if (parsed.success) out[name] = parsed.data;
+    // The value is shown unless the setting may hold a secret (a database URL carries a password).
+    else problems.push(`${describeSource(name, given.source)}: ${parsed.error.issues[0]?.message ?? 'is not valid'}${name === 'databaseUrl' ? '' : ` (got '${given.value}')`}`);
+  }
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
+    problems.push(raw.tlsCert ? '--tls-key: must be given together with --tls-cert' : '--tls-cert: must be given together with --tls-key');
+  }
+  if (raw.httpPort && raw.port && out.httpPort !== undefined && out.httpPort === out.port && out.port !== 0) {
+    problems.push(`${describeSource('httpPort', raw.httpPort.source)}: must differ from the HTTPS port ${String(out.port)}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  const portNumber = out.port as number;
+  return {
+    dataDir: out.dataDir as string,
+    host: out.host as string,
+    port: portNumber,
+    publicUrl: (out.publicUrl as URL | undefined) ?? new URL(`https://localhost:${portNumber === 0 ? 8443 : portNumber}`),
+    databaseUrl: out.databaseUrl as string | undefined,
+    tlsCert: out.tlsCert as string | undefined,
+    tlsKey: out.tlsKey as string | undefined,
+    httpPort: out.httpPort as number | undefined,
+    logLevel: out.logLevel as Config['logLevel'],
+  };
+}
+
+export function loadConfig(flags: Flags, env: Readonly<Record<string, string | undefined>>): Config {
+  return parseConfig(collectSettings(flags, env));
+}

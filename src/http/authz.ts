@@ -1,0 +1,71 @@
+// Every route declares the permission it needs in its config; a route that declares none fails
+// at start-up, and a backstop fails any successful answer whose request was never authorized.
+// (The habit comes from Fleet's authzcheck.)
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { StewardError } from '../core/errors.js';
+import { isAllowed, type Authenticator, type Principal, type ResourceOperation } from '../core/auth/principal.js';
+
+/**
+ * - 'public': anyone (health, metrics, docs, the token endpoint);
+ * - 'device': a device endpoint, whose handler must identify the device itself and then call
+ *   `request.markAuthorized()`;
+ * - a resource operation: a signed-in admin or API client whose role grants it.
+ */
+export type Permission = 'public' | 'device' | ResourceOperation;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+    authorized: boolean;
+    markAuthorized(): void;
+  }
+}
+
+function bearerToken(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+export function installAuthorization(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', undefined);
+  app.decorateRequest('authorized', false);
+  app.decorateRequest('markAuthorized', function (this: FastifyRequest) { this.authorized = true; });
+
+  app.addHook('onRoute', (route) => {
+    // The API documentation pages are registered by @fastify/swagger-ui and are public.
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, permission: 'public' };
+    if (!route.config?.permission) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no permission; every route must (config.permission)`);
+    }
+  });
+
+  // Authentication and the declared check run before the body is read, so that an
+  // unauthenticated 50 MB upload is refused without being parsed.
+  app.addHook('onRequest', async (req) => {
+    const permission = req.routeOptions.config.permission;
+    if (permission === undefined) return; // not-found handler: nothing to authorize
+    if (permission === 'public') { req.authorized = true; return; }
+    if (permission === 'device') return;
+    const token = bearerToken(req);
+    if (!token) throw new StewardError('unauthenticated', 'Access token is empty: send an Authorization: Bearer header with a token from POST /oauth2/token.');
+    const principal = await authenticator.authenticate(token);
+    if (!principal) throw new StewardError('unauthenticated', 'Access token is not valid or has expired.');
+    req.principal = principal;
+    if (!isAllowed(principal, permission)) {
+      throw new StewardError('forbidden', `The caller's roles do not grant ${permission}.`);
+    }
+    req.authorized = true;
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.authorized || reply.statusCode >= 400 || req.routeOptions.config.permission === undefined) return payload;
+    req.log.error({ route: req.routeOptions.url }, 'backstop: the route answered without authorizing the request');
+    void reply.code(500).type('application/json');
+    return JSON.stringify({ error: { code: 'InternalServerError', message: 'The request was not authorized by its handler.', innerError: { 'request-id': req.id } } });
+  });
+}

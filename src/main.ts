@@ -1,0 +1,83 @@
+// The one composition root: config → store → core → http. Nothing else wires adapters together.
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { openDatabase, ping, type Database } from './store/database.js';
+import { managedDeviceStore } from './store/managed-devices.js';
+import { loadOrCreatePki } from './pki/data-dir.js';
+import { buildHttp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { version } from './version.js';
+import type { Authenticator } from './core/auth/principal.js';
+
+export interface RunningServer {
+  /** The HTTPS URL actually listened on (the real port when 0 was asked for). */
+  url: string;
+  httpUrl: string | undefined;
+  log: Logger;
+  database: Database;
+  /** Stops taking requests, finishes the ones in flight, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Authenticates bearer tokens; the directory issue replaces the default, which accepts none. */
+  authenticator?: Authenticator;
+  logger?: Logger;
+}
+
+const noTokens: Authenticator = { authenticate: () => Promise.resolve(undefined) };
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const dataDir = resolve(config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
+  const apps: FastifyInstance[] = [];
+  try {
+    log.info({ database: database.location, dialect: database.dialect }, 'database ready');
+    const pki = await loadOrCreatePki({
+      dataDir,
+      hostnames: [config.publicUrl.hostname],
+      tlsCertFile: config.tlsCert,
+      tlsKeyFile: config.tlsKey,
+    });
+    if (pki.created.ca) log.info({ dataDir }, 'created Steward\'s certificate authority');
+    if (pki.created.tls) log.info({ hostnames: [config.publicUrl.hostname] }, 'issued the HTTPS certificate');
+
+    const metrics = createMetrics();
+    const deps = {
+      log,
+      publicUrl: config.publicUrl,
+      version,
+      ready: () => ping(database.db),
+      metrics,
+      authenticator: options.authenticator ?? noTokens,
+      graph: { devices: managedDeviceStore(database.db, database.dialect) },
+    };
+    const https = await buildHttp(deps, { https: { key: pki.tls.key, cert: pki.tls.cert } });
+    apps.push(https);
+    const address = await https.listen({ port: config.port, host: config.host });
+    const port = new URL(address).port;
+    let httpUrl: string | undefined;
+    if (config.httpPort !== undefined) {
+      const plain = await buildHttp(deps, { trustProxy: true });
+      apps.push(plain);
+      httpUrl = await plain.listen({ port: config.httpPort, host: config.host });
+    }
+    return {
+      url: `https://localhost:${port}`,
+      httpUrl,
+      log,
+      database,
+      close: async () => {
+        await Promise.all(apps.map((a) => a.close()));
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// An in-process Steward HTTP app over a real test database, for app.inject tests.
+import type { FastifyInstance } from 'fastify';
+import { Writable } from 'node:stream';
+import { buildHttp } from '../../src/http/app.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/log/logger.js';
+import { ping, type Database } from '../../src/store/database.js';
+import { managedDeviceStore } from '../../src/store/managed-devices.js';
+import type { Authenticator, Principal, ResourceOperation } from '../../src/core/auth/principal.js';
+
+export const PUBLIC_URL = new URL('https://mdm.example.test');
+
+/** Bearer tokens for tests: the token is the comma-separated list of granted operations. */
+export const tokenAuthenticator: Authenticator = {
+  authenticate: (token) => Promise.resolve(token.startsWith('grant:')
+    ? { kind: 'apiClient', id: 'test', displayName: 'test client', allowed: new Set(token.slice(6).split(',') as ResourceOperation[]) } satisfies Principal
+    : undefined),
+};
+
+export function bearer(...operations: ResourceOperation[]): Record<string, string> {
+  return { authorization: `Bearer grant:${operations.join(',')}` };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  logs: string[];
+}
+
+/** Builds the app (not yet ready, so a test may add routes before its first inject). */
+export async function testApp(database: Database): Promise<TestApp> {
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } });
+  const app = await buildHttp({
+    log: createLogger('info', sink),
+    publicUrl: PUBLIC_URL,
+    version: '0.0.0-test',
+    ready: () => ping(database.db),
+    metrics: createMetrics(),
+    authenticator: tokenAuthenticator,
+    graph: { devices: managedDeviceStore(database.db, database.dialect) },
+  });
+  return { app, logs };
+}
