@@ -4,9 +4,10 @@
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier, AuthorityKeyIdentifier, BasicConstraints, Certificate, ExtendedKeyUsage, Extension, Extensions,
-  GeneralName, KeyIdentifier, KeyUsage, KeyUsageFlags, Name, SubjectAlternativeName, SubjectKeyIdentifier,
+  GeneralName, KeyIdentifier, KeyUsage, KeyUsageFlags, SubjectAlternativeName, SubjectKeyIdentifier,
   SubjectPublicKeyInfo, TBSCertificate, Validity, Version, id_ce_authorityKeyIdentifier, id_ce_basicConstraints,
   id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_kp_clientAuth, id_kp_serverAuth,
+  type Name,
 } from '@peculiar/asn1-x509';
 import { createHash, createPublicKey, generateKeyPair, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -87,6 +88,7 @@ export async function createCertificateAuthority(options: { clock?: Clock } = {}
  */
 export function openCertificateAuthority(input: { certificate: X509Certificate; privateKey: KeyObject; clock?: Clock }): CertificateAuthority {
   const { certificate, privateKey } = input;
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new TypeError('the CA key must be an RSA private key');
   const clock = input.clock ?? systemClock;
   const der = new Uint8Array(certificate.raw);
   const parsed = AsnConvert.parse(der, Certificate);
@@ -100,7 +102,8 @@ export function openCertificateAuthority(input: { certificate: X509Certificate; 
   return {
     caCertificatePem: () => pem,
     caCertificateDer: () => der.slice(),
-    issue: (request) => Promise.resolve(issue(request)),
+    // The Promise constructor turns a throw into a rejection, as an async function would.
+    issue: (request) => new Promise<IssuedCertificate>((resolve) => resolve(issue(request))),
   };
 
   function issue(request: IssueCertificateInput): IssuedCertificate {
@@ -229,9 +232,12 @@ function subjectAltNames(dnsNames: readonly string[], ipAddresses: readonly stri
   return names;
 }
 
-/** Lowercase letters, digits and hyphens in dot-separated labels, optionally `*.` first (RFC 6125 §6.4.3). */
+/**
+ * Dot-separated labels of letters, digits, hyphens (RFC 1123 §2.1) and underscores (which WHATWG
+ * URLs allow in hosts), optionally `*.` first (RFC 6125 §6.4.3).
+ */
 export function isDnsName(name: string): boolean {
-  const label = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+  const label = '[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?';
   return name.length <= 253 && new RegExp(`^(\\*\\.)?${label}(\\.${label})*$`, 'i').test(name);
 }
 

@@ -83,7 +83,7 @@ function attributeValue(dn: string, kind: StringKind, value: string): AttributeV
       if (!printable.test(value)) throw bad(dn, `"${value}" needs characters a PrintableString cannot hold`);
       return new AttributeValue({ printableString: value });
     case 'ia5':
-      if (!/^[\x00-\x7F]*$/.test(value)) throw bad(dn, `"${value}" must be ASCII`);
+      if (!/^\p{ASCII}*$/u.test(value)) throw bad(dn, `"${value}" must be ASCII`);
       return new AttributeValue({ ia5String: value });
     case 'utf8':
       return new AttributeValue({ utf8String: value });

@@ -43,7 +43,7 @@ export interface IssueCertificateInput {
 export interface IssuedCertificate {
   pem: string;
   der: Uint8Array;
-  /** Lowercase hex of the serial's value, without a leading 00 sign octet. */
+  /** The serial's value as even-length lowercase hex, without the DER sign octet (`00`). */
   serialNumber: string;
   notBefore: Date;
   notAfter: Date;
