@@ -1,7 +1,9 @@
-// A $filter after type checking against a ResourceSchema: property names are the schema's,
-// values have the property's type, and every node means exactly what it says in two-valued
-// logic (OData semantics: `null eq null` is true, `null ne 'x'` is true, `null gt 5` is false,
-// OData v4.01 Part 2 §5.1.1.1). The store turns this into SQL; tests evaluate it in JS.
+// A $filter after type checking against a ResourceSchema: property names are the schema's and
+// values have the property's type. Null follows OData (v4.01 Part 2 §5.1.1): comparisons are
+// two-valued (`null eq null` is true, `null ne 'x'` true, `null gt 5` false), while a string
+// function of a null value is null, and and/or/not treat that null as SQL does (three-valued),
+// so neither `contains(x,'a')` nor `not contains(x,'a')` matches a row whose x is null.
+// The store turns this into SQL; core/query/testing.ts evaluates it in JS as the oracle.
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 

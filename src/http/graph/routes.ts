@@ -8,5 +8,5 @@ export interface GraphDeps {
 }
 
 export const graphApi: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }> = async (app, opts) => {
-  await app.register(managedDeviceRoutes, opts);
+  await app.register(managedDeviceRoutes, { deps: opts.deps, publicUrl: opts.publicUrl });
 };

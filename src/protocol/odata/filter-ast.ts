@@ -14,7 +14,7 @@ export type Literal =
   | { type: 'boolean'; value: boolean }
   | { type: 'null' }
   /**
-   * An Edm.DateTimeOffset, written unquoted (§5.1.1.x literals, ABNF dateTimeOffsetValue).
+   * An Edm.DateTimeOffset, written unquoted (ABNF rule dateTimeOffsetValue).
    * `text` is what the client wrote; `iso` is the same instant as Date#toISOString() (UTC,
    * milliseconds); `subMillisecond` says the text had a non-zero fraction beyond milliseconds
    * (Graph prints seven fractional digits, the store keeps three).
@@ -59,16 +59,16 @@ export class ODataSyntaxError extends Error {
 export const compareOperators: readonly CompareOperator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 
 /**
- * Every operator and keyword of the grammar. OData spells them in lowercase (§5.1.1 and the
- * ABNF); Steward accepts only the lowercase form and answers `AND`, `Eq`, … with an error that
- * shows the lowercase spelling, instead of reading them as property names.
+ * Every operator and keyword of the grammar, in lowercase. They are matched case-insensitively
+ * ("4.01 Services MUST support case-insensitive operator names", §5.1.1), so none of them can be
+ * a property name.
  */
 export const keywords: ReadonlySet<string> = new Set([
   ...compareOperators, 'and', 'or', 'not', 'in', 'has', 'add', 'sub', 'mul', 'div', 'divby', 'mod',
   'true', 'false', 'null',
 ]);
 
-/** The canonical functions of §5.1.1.4–5.1.1.11, so that an unsupported one is named as such. */
+/** OData's built-in functions (§5.1.1), so that an unsupported one is named as such, not as unknown. */
 export const builtInFunctions: ReadonlySet<string> = new Set([
   'concat', 'contains', 'endswith', 'indexof', 'length', 'startswith', 'substring', 'matchespattern',
   'tolower', 'toupper', 'trim', 'day', 'date', 'fractionalseconds', 'hour', 'maxdatetime',

@@ -79,7 +79,7 @@ function readQuoted(text: string, start: number): { value: string; end: number }
   }
 }
 
-/** name'value': an enum literal when the name is qualified (§5.1.1.x, ABNF enum). */
+/** name'value': an enum literal when the name is qualified (ABNF rule enum); duration'…' and the like otherwise. */
 function typedLiteral(text: string, name: string, pos: Position): Extract<Token, { kind: 'literal' }> {
   const { value, end } = readQuoted(text, pos + name.length);
   if (!name.includes('.')) {

@@ -1,12 +1,13 @@
 // Recursive-descent parser for OData v4.01 $filter (Part 2 §5.1.1), producing an untyped tree.
 //
-// Precedence, loosest first (§5.1.1.15 "Operator Precedence"): or, and, not, comparisons, `in`,
-// primaries. One deliberate reading: `not` takes a whole comparison, so `not a eq b` means
-// `not (a eq b)`. The precedence table puts unary `not` above `eq`, which would make
-// `(not a) eq b` and is only well-typed for boolean `a`, where both readings agree; the ABNF
+// Precedence, loosest first (the "Operator Precedence" table of §5.1.1): or, and, not,
+// comparisons, `in`, primaries. One deliberate reading: `not` takes a whole comparison, so
+// `not a eq b` means `not (a eq b)`. The table puts unary `not` above `eq`, giving `(not a) eq b`,
+// which is only well-typed for a boolean `a`, where both readings agree; the ABNF
 // (notExpr = "not" RWS boolCommonExpr) reads it our way.
 //
-// Operators, literals and function names are lowercase only (see `keywords` in filter-ast.ts).
+// Operators, true/false/null and function names are case-insensitive: "4.01 Services MUST
+// support case-insensitive operator names" (§5.1.1); the tree holds them in lowercase.
 // Comparisons do not chain (`a eq b eq c` is an error), and arithmetic, `has`, lambdas and paths
 // are rejected with a message that says so.
 import {
@@ -25,6 +26,7 @@ export function parseFilter(text: string, limits: Partial<FilterLimits> = {}): F
 }
 
 const arithmetic = new Set(['add', 'sub', 'mul', 'div', 'divby', 'mod']);
+const isCompareOperator = (word: string): word is CompareOperator => (compareOperators as readonly string[]).includes(word);
 
 class FilterParser {
   private i = 0;
@@ -74,22 +76,22 @@ class FilterParser {
     const left = this.parsePrimary();
     const t = this.peek();
     if (t.kind !== 'ident') return left;
-    if (compareOperators.includes(t.text as CompareOperator)) {
+    const word = t.text.toLowerCase();
+    if (isCompareOperator(word)) {
       this.i++;
       const right = this.parsePrimary(`a value after '${t.text}'`);
       const after = this.peek();
-      if (after.kind === 'ident' && compareOperators.includes(after.text as CompareOperator)) {
+      if (after.kind === 'ident' && isCompareOperator(after.text.toLowerCase())) {
         throw new ODataSyntaxError(`comparisons cannot be chained: '${after.text}' at position ${after.pos} follows another comparison; combine them with 'and' or 'or'`, after.pos);
       }
-      return { kind: 'compare', op: t.text as CompareOperator, left, right, pos: t.pos };
+      return { kind: 'compare', op: word, left, right, pos: t.pos };
     }
-    if (t.text === 'in') {
+    if (word === 'in') {
       this.i++;
       return { kind: 'in', operand: left, list: this.parseList(t.pos), pos: t.pos };
     }
-    if (arithmetic.has(t.text)) throw new ODataSyntaxError(`arithmetic operator '${t.text}' at position ${t.pos} is not supported`, t.pos);
-    if (t.text === 'has') throw new ODataSyntaxError(`operator 'has' at position ${t.pos} is not supported`, t.pos);
-    this.rejectUppercaseKeyword(t);
+    if (arithmetic.has(word)) throw new ODataSyntaxError(`arithmetic operator '${t.text}' at position ${t.pos} is not supported`, t.pos);
+    if (word === 'has') throw new ODataSyntaxError(`operator '${t.text}' at position ${t.pos} is not supported`, t.pos);
     return left;
   }
 
@@ -142,12 +144,12 @@ class FilterParser {
 
   private parseName(t: Extract<Token, { kind: 'ident' }>, what: string): FilterNode {
     this.i++;
-    if (t.text === 'true' || t.text === 'false') return { kind: 'literal', literal: { type: 'boolean', value: t.text === 'true' }, pos: t.pos };
-    if (t.text === 'null') return { kind: 'literal', literal: { type: 'null' }, pos: t.pos };
-    if (keywords.has(t.text)) {
+    const word = t.text.toLowerCase();
+    if (word === 'true' || word === 'false') return { kind: 'literal', literal: { type: 'boolean', value: word === 'true' }, pos: t.pos };
+    if (word === 'null') return { kind: 'literal', literal: { type: 'null' }, pos: t.pos };
+    if (keywords.has(word)) {
       throw new ODataSyntaxError(`expected ${what} at position ${t.pos}, found the operator '${t.text}'`, t.pos);
     }
-    this.rejectUppercaseKeyword(t);
     if (this.peek().kind === 'lparen') return this.parseCall(t);
     if (t.text.includes('.')) {
       throw new ODataSyntaxError(`'${t.text}' at position ${t.pos}: qualified names and type casts are not supported; enum values are written 'value' or ${t.text}'value'`, t.pos);
@@ -156,10 +158,8 @@ class FilterParser {
   }
 
   private parseCall(name: Extract<Token, { kind: 'ident' }>): FilterNode {
-    const lower = name.text.toLowerCase();
-    if (name.text !== lower && builtInFunctions.has(lower)) {
-      throw new ODataSyntaxError(`function names are lowercase in OData: write '${lower}' instead of '${name.text}' at position ${name.pos}`, name.pos);
-    }
+    // Built-in function names are matched case-insensitively like the operators.
+    const fn = builtInFunctions.has(name.text.toLowerCase()) ? name.text.toLowerCase() : name.text;
     const open = this.peek();
     this.i++;
     this.enter(open.pos);
@@ -176,14 +176,7 @@ class FilterParser {
       }
     }
     this.depth--;
-    return { kind: 'call', name: name.text, args, pos: name.pos };
-  }
-
-  private rejectUppercaseKeyword(t: Extract<Token, { kind: 'ident' }>): void {
-    const lower = t.text.toLowerCase();
-    if (lower !== t.text && keywords.has(lower)) {
-      throw new ODataSyntaxError(`operators and keywords are lowercase in OData: write '${lower}' instead of '${t.text}' at position ${t.pos}`, t.pos);
-    }
+    return { kind: 'call', name: fn, args, pos: name.pos };
   }
 
   private enter(pos: number): void {
@@ -193,10 +186,7 @@ class FilterParser {
   }
 
   private isWord(t: Token, word: string): boolean {
-    if (t.kind !== 'ident') return false;
-    if (t.text === word) return true;
-    if (t.text.toLowerCase() === word) this.rejectUppercaseKeyword(t);
-    return false;
+    return t.kind === 'ident' && t.text.toLowerCase() === word;
   }
 
   private peek(): Token {

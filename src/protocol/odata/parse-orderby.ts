@@ -1,6 +1,6 @@
 // $orderby (OData v4.01 Part 2 §5.1.4): a comma-separated list of `property [asc|desc]`.
-// Steward sorts by properties only, not by expressions. `asc` and `desc` are lowercase, like
-// the $filter keywords (see filter-ast.ts).
+// Steward sorts by properties only, not by expressions. "4.01 services MUST support
+// case-insensitive values for asc and desc" (same section), so DESC is desc.
 import { ODataSyntaxError, type Position } from './filter-ast.js';
 import { tokenize } from './lexer.js';
 
@@ -30,11 +30,10 @@ export function parseOrderBy(text: string, maxLength = 1024): OrderByItem[] {
     }
     let direction: 'asc' | 'desc' = 'asc';
     if (next.kind === 'ident') {
-      if (next.text === 'asc' || next.text === 'desc') {
-        direction = next.text;
+      const word = next.text.toLowerCase();
+      if (word === 'asc' || word === 'desc') {
+        direction = word;
         next = tokens[++i]!;
-      } else if (next.text.toLowerCase() === 'asc' || next.text.toLowerCase() === 'desc') {
-        throw new ODataSyntaxError(`write '${next.text.toLowerCase()}' in lowercase at position ${next.pos}`, next.pos);
       }
     }
     items.push({ property: name.text, direction, pos: name.pos });
