@@ -4,12 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, ping, type Database } from './store/database.js';
-import { managedDeviceStore } from './store/managed-devices.js';
+import { storePorts } from './store/ports.js';
+import { makeCore } from './core/deps.js';
+import { systemClock } from './core/clock.js';
+import { tokenAuthenticator } from './core/auth/token-authenticator.js';
 import { loadOrCreatePki } from './pki/data-dir.js';
 import { buildHttp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { version } from './version.js';
 import type { Authenticator } from './core/auth/principal.js';
+import type { Clock } from './core/clock.js';
 
 export interface RunningServer {
   /** The HTTPS URL actually listened on (the real port when 0 was asked for). */
@@ -22,12 +26,9 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Authenticates bearer tokens; the directory issue replaces the default, which accepts none. */
-  authenticator?: Authenticator;
   logger?: Logger;
+  clock?: Clock;
 }
-
-const noTokens: Authenticator = { authenticate: () => Promise.resolve(undefined) };
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config.logLevel);
@@ -46,14 +47,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (pki.created.tls) log.info({ hostnames: [config.publicUrl.hostname] }, 'issued the HTTPS certificate');
 
     const metrics = createMetrics();
+    const core = makeCore(storePorts(database), options.clock ?? systemClock);
+    const issuer = config.publicUrl.href.replace(/\/$/, '');
+    const authenticator: Authenticator = tokenAuthenticator({ ...core, issuer });
     const deps = {
       log,
       publicUrl: config.publicUrl,
       version,
       ready: () => ping(database.db),
       metrics,
-      authenticator: options.authenticator ?? noTokens,
-      graph: { devices: managedDeviceStore(database.db, database.dialect) },
+      authenticator,
+      core,
     };
     const https = await buildHttp(deps, { https: { key: pki.tls.key, cert: pki.tls.cert } });
     apps.push(https);

@@ -12,6 +12,10 @@ import { graphCode, graphError, httpStatus } from './graph/errors.js';
 import { healthRoutes } from './health.js';
 import { installMetrics, type HttpMetrics } from './metrics.js';
 import { graphApi, type GraphDeps } from './graph/routes.js';
+import { apiBase } from './graph/collection.js';
+import { auditTrail } from './audit-trail.js';
+import { oauthRoutes } from './oauth.js';
+import type { Core } from '../core/deps.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -20,7 +24,7 @@ export interface HttpDeps {
   ready(): Promise<boolean>;
   metrics: HttpMetrics;
   authenticator: Authenticator;
-  graph: GraphDeps;
+  core: Core;
 }
 
 export interface ListenerOptions {
@@ -63,7 +67,8 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
     void reply.code(404).send(graphError('ResourceNotFound', `No resource at ${req.method} ${req.url.split('?')[0] ?? ''}.`, req.id));
   });
 
-  installAuthorization(app, deps.authenticator);
+  const audit = auditTrail({ audit: deps.core.auditLog, clock: deps.core.clock });
+  installAuthorization(app, deps.authenticator, (req, reason) => audit.refused(req, 'Authorization refused', { reason }));
   installMetrics(app, deps.metrics);
 
   await app.register(swagger, {
@@ -78,8 +83,13 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { ready: () => deps.ready(), metrics: deps.metrics });
+  await app.register(oauthRoutes, { deps: {
+    apiClients: deps.core.apiClients, keys: deps.core.keys, clock: deps.core.clock, issuer: apiBase(deps.publicUrl),
+    onRefused: (clientId, reason, req) => audit.refused(req, 'Sign-in refused', { name: clientId, reason }),
+  } });
+  const graph: GraphDeps = { ...deps.core, audit };
   for (const prefix of ['/v1.0', '/beta']) {
-    await app.register(graphApi, { prefix, deps: deps.graph, publicUrl: deps.publicUrl });
+    await app.register(graphApi, { prefix, deps: graph, publicUrl: deps.publicUrl });
   }
   return app;
 }

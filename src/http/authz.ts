@@ -3,7 +3,8 @@
 // (The habit comes from Fleet's authzcheck.)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StewardError } from '../core/errors.js';
-import { isAllowed, type Authenticator, type Principal, type ResourceOperation } from '../core/auth/principal.js';
+import { isAllowed, scopeFor, type Authenticator, type Principal, type ResourceOperation } from '../core/auth/principal.js';
+import type { Scope } from '../core/rbac/scope.js';
 
 /**
  * - 'public': anyone (health, metrics, docs, the token endpoint);
@@ -19,10 +20,15 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Where the principal may use the route's declared operation (set with the principal). */
+    scope: Scope;
     authorized: boolean;
     markAuthorized(): void;
   }
 }
+
+// Deny by default: a request whose scope was never set sees nothing rather than everything.
+const noScope: Scope = { kind: 'groups', groupIds: [] };
 
 function bearerToken(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -31,8 +37,13 @@ function bearerToken(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-export function installAuthorization(app: FastifyInstance, authenticator: Authenticator): void {
+export function installAuthorization(
+  app: FastifyInstance,
+  authenticator: Authenticator,
+  onForbidden?: (req: FastifyRequest, reason: string) => Promise<void>,
+): void {
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('scope', null as never); // set on every request in onRequest below
   app.decorateRequest('authorized', false);
   app.decorateRequest('markAuthorized', function (this: FastifyRequest) { this.authorized = true; });
 
@@ -47,6 +58,7 @@ export function installAuthorization(app: FastifyInstance, authenticator: Authen
   // Authentication and the declared check run before the body is read, so that an
   // unauthenticated 50 MB upload is refused without being parsed.
   app.addHook('onRequest', async (req) => {
+    req.scope = noScope;
     const permission = req.routeOptions.config.permission;
     if (permission === undefined) return; // not-found handler: nothing to authorize
     if (permission === 'public') { req.authorized = true; return; }
@@ -57,8 +69,11 @@ export function installAuthorization(app: FastifyInstance, authenticator: Authen
     if (!principal) throw new StewardError('unauthenticated', 'Access token is not valid or has expired.');
     req.principal = principal;
     if (!isAllowed(principal, permission)) {
-      throw new StewardError('forbidden', `The caller's roles do not grant ${permission}.`);
+      const reason = `The caller's roles do not grant ${permission}.`;
+      await onForbidden?.(req, reason);
+      throw new StewardError('forbidden', reason);
     }
+    req.scope = scopeFor(principal, permission);
     req.authorized = true;
   });
 

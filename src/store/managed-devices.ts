@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { deviceInScope } from './scope.js';
 import type { ManagedDevice } from '../core/devices/managed-device.js';
 import type { ManagedDeviceStore } from '../core/devices/ports.js';
 import { managedDeviceSchema } from '../core/devices/managed-device-schema.js';
@@ -90,19 +91,45 @@ export function fromManagedDevice(d: ManagedDevice): Row {
 
 export function managedDeviceStore(db: Kysely<Schema>, dialect: Dialect): ManagedDeviceStore {
   return {
-    async list(query) {
-      const page = await listPage<Row>(db, dialect, 'managed_devices', managedDeviceSchema, query);
+    async list(query, scope, options = {}) {
+      const condition = deviceInScope('managed_devices.id', 'managed_devices.user_id', scope);
+      const page = await listPage<Row>(db, dialect, 'managed_devices', managedDeviceSchema, query, {
+        where: (qb) => {
+          let q = condition ? qb.where(condition) : qb;
+          if (options.userId !== undefined) q = q.where(sql.ref('user_id'), '=', options.userId);
+          return q;
+        },
+      });
       return { items: page.rows.map(toManagedDevice), nextSkipToken: page.nextSkipToken, count: page.count };
     },
-    async get(id) {
-      const row = await db.selectFrom('managed_devices').selectAll().where('id', '=', id).executeTakeFirst();
+    async get(id, scope) {
+      let q = db.selectFrom('managed_devices').selectAll().where('id', '=', id);
+      const condition = deviceInScope('managed_devices.id', 'managed_devices.user_id', scope);
+      if (condition) q = q.where(condition);
+      const row = await q.executeTakeFirst();
       return row ? toManagedDevice(row) : undefined;
+    },
+    async getMany(ids, scope) {
+      if (ids.length === 0) return [];
+      let q = db.selectFrom('managed_devices').selectAll().where('id', 'in', ids);
+      const condition = deviceInScope('managed_devices.id', 'managed_devices.user_id', scope);
+      if (condition) q = q.where(condition);
+      return (await q.execute()).map(toManagedDevice);
     },
     async put(device) {
       const { id, ...rest } = fromManagedDevice(device);
       await db.insertInto('managed_devices').values({ id, ...rest })
         .onConflict((oc) => oc.column('id').doUpdateSet(rest))
         .execute();
+    },
+    async *batches(size) {
+      let after = '';
+      for (;;) {
+        const rows = await db.selectFrom('managed_devices').selectAll().where('id', '>', after).orderBy('id').limit(size).execute();
+        if (rows.length === 0) return;
+        yield rows.map(toManagedDevice);
+        after = rows.at(-1)!.id;
+      }
     },
   };
 }

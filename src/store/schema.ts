@@ -1,5 +1,7 @@
 // Kysely's view of the tables (see migrations/). Column conventions are in database.ts.
 import type { Generated } from 'kysely';
+import type { AuditEventsTable } from './schema-audit.js';
+import type { SigningKeysTable } from './schema-signing-keys.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -39,6 +41,121 @@ export interface ManagedDevicesTable {
   notes: string | null;
 }
 
+export interface UsersTable {
+  id: string;
+  user_principal_name: string;
+  upn_lower: string;
+  display_name: string;
+  mail_nickname: string | null;
+  mail: string | null;
+  given_name: string | null;
+  surname: string | null;
+  department: string | null;
+  job_title: string | null;
+  company_name: string | null;
+  employee_id: string | null;
+  office_location: string | null;
+  mobile_phone: string | null;
+  city: string | null;
+  country: string | null;
+  usage_location: string | null;
+  user_type: Generated<string>;
+  account_enabled: number;
+  created_date_time: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  mail_enabled: number;
+  security_enabled: number;
+  /** JSON array of strings, e.g. ["DynamicMembership"]. */
+  group_types: string;
+  membership_rule: string | null;
+  membership_rule_processing_state: string | null;
+  created_date_time: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_id: string;
+  member_type: 'user' | 'group' | 'device' | 'servicePrincipal';
+  source: 'assigned' | 'dynamic';
+  added_date_time: string;
+}
+
+export interface UserLicensesTable {
+  user_id: string;
+  sku_id: string;
+  /** JSON array of service plan ids. */
+  disabled_plans: string;
+  assigned_date_time: string;
+}
+
+export interface UserCredentialsTable {
+  user_id: string;
+  password_hash: string;
+  force_change_password: number;
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  failed_attempts: number;
+  last_failure_at: string | null;
+  updated_date_time: string;
+}
+
+export interface RoleDefinitionsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  /** JSON array of resource operation ids. */
+  allowed: string;
+  role_scope_tag_ids: string;
+}
+
+export interface RoleAssignmentsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  role_definition_id: string;
+  /** JSON array of admin group ids. */
+  members: string;
+  /** JSON array of scope group ids. */
+  resource_scopes: string;
+  scope_type: string;
+  role_scope_tag_ids: string;
+}
+
+export interface RoleScopeTagsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+}
+
+export interface ApiClientsTable {
+  id: string;
+  client_id: string;
+  display_name: string;
+  /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  /** The secret's first characters, to tell secrets apart (as Entra's hint). */
+  secret_hint: string;
+  account_enabled: number;
+  created_date_time: string;
+}
+
 export interface Schema {
+  role_definitions: RoleDefinitionsTable;
+  role_assignments: RoleAssignmentsTable;
+  role_scope_tags: RoleScopeTagsTable;
+  api_clients: ApiClientsTable;
+  audit_events: AuditEventsTable;
+  signing_keys: SigningKeysTable;
+  user_credentials: UserCredentialsTable;
   managed_devices: ManagedDevicesTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  user_licenses: UserLicensesTable;
 }

@@ -5,15 +5,18 @@ import { buildHttp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/log/logger.js';
 import { ping, type Database } from '../../src/store/database.js';
-import { managedDeviceStore } from '../../src/store/managed-devices.js';
+import { storePorts } from '../../src/store/ports.js';
+import { makeCore, type Core } from '../../src/core/deps.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { Authenticator, Principal, ResourceOperation } from '../../src/core/auth/principal.js';
+import { allScope } from '../../src/core/rbac/scope.js';
 
 export const PUBLIC_URL = new URL('https://mdm.example.test');
 
 /** Bearer tokens for tests: the token is the comma-separated list of granted operations. */
 export const tokenAuthenticator: Authenticator = {
   authenticate: (token) => Promise.resolve(token.startsWith('grant:')
-    ? { kind: 'apiClient', id: 'test', displayName: 'test client', allowed: new Set(token.slice(6).split(',') as ResourceOperation[]) } satisfies Principal
+    ? { kind: 'apiClient', id: 'test', displayName: 'test client', name: 'test-client', grants: [{ allowed: new Set(token.slice(6).split(',') as ResourceOperation[]), scope: allScope }] } satisfies Principal
     : undefined),
 };
 
@@ -24,10 +27,12 @@ export function bearer(...operations: ResourceOperation[]): Record<string, strin
 export interface TestApp {
   app: FastifyInstance;
   logs: string[];
+  core: Core;
 }
 
 /** Builds the app (not yet ready, so a test may add routes before its first inject). */
-export async function testApp(database: Database): Promise<TestApp> {
+export async function testApp(database: Database, options: { authenticator?: Authenticator } = {}): Promise<TestApp> {
+  const core = makeCore(storePorts(database), systemClock);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } });
   const app = await buildHttp({
@@ -36,8 +41,8 @@ export async function testApp(database: Database): Promise<TestApp> {
     version: '0.0.0-test',
     ready: () => ping(database.db),
     metrics: createMetrics(),
-    authenticator: tokenAuthenticator,
-    graph: { devices: managedDeviceStore(database.db, database.dialect) },
+    authenticator: options.authenticator ?? tokenAuthenticator,
+    core,
   });
-  return { app, logs };
+  return { app, logs, core };
 }

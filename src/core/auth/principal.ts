@@ -1,5 +1,5 @@
-// Who is making an admin API request, and what they may do. Issue #3 (directory and RBAC) fills
-// in roles and scopes; the shape is fixed here so that every route checks the same way.
+// Who is making an admin API request, and what they may do where.
+import type { Scope } from '../rbac/scope.js';
 
 /**
  * Intune resource operations, as Intune's role definitions name them
@@ -7,16 +7,34 @@
  */
 export type ResourceOperation = `Microsoft.Intune_${string}_${string}`;
 
+/** One role assignment's worth of rights: the role's operations over the assignment's scope. */
+export interface Grant {
+  allowed: ReadonlySet<ResourceOperation>;
+  scope: Scope;
+}
+
 export interface Principal {
-  kind: 'admin' | 'apiClient';
+  kind: 'user' | 'apiClient' | 'cli';
   id: string;
   displayName: string;
-  /** Resource operations granted by the principal's role assignments. */
-  allowed: ReadonlySet<ResourceOperation>;
+  /** For people: their userPrincipalName; for API clients: their client id. */
+  name: string;
+  grants: readonly Grant[];
 }
 
 export function isAllowed(principal: Principal, operation: ResourceOperation): boolean {
-  return principal.allowed.has(operation);
+  return principal.grants.some((g) => g.allowed.has(operation));
+}
+
+/** Where the principal may use `operation`: the union of the scopes of the grants that allow it. */
+export function scopeFor(principal: Principal, operation: ResourceOperation): Scope {
+  const groupIds = new Set<string>();
+  for (const g of principal.grants) {
+    if (!g.allowed.has(operation)) continue;
+    if (g.scope.kind === 'all') return g.scope;
+    for (const id of g.scope.groupIds) groupIds.add(id);
+  }
+  return { kind: 'groups', groupIds: [...groupIds] };
 }
 
 /** Verifies a bearer token and says whose it is; undefined for a token that is not valid. */

@@ -1,4 +1,5 @@
 import type { ListQuery } from '../query/list-query.js';
+import type { Scope } from '../rbac/scope.js';
 import type { ManagedDevice } from './managed-device.js';
 
 export interface Page<T> {
@@ -8,8 +9,11 @@ export interface Page<T> {
 }
 
 export interface ManagedDeviceStore {
-  list(query: ListQuery): Promise<Page<ManagedDevice>>;
-  get(id: string): Promise<ManagedDevice | undefined>;
+  list(query: ListQuery, scope: Scope, options?: { userId?: string }): Promise<Page<ManagedDevice>>;
+  get(id: string, scope: Scope): Promise<ManagedDevice | undefined>;
+  getMany(ids: readonly string[], scope: Scope): Promise<ManagedDevice[]>;
   /** Inserts or replaces a device record (enrollment and inventory write through this). */
   put(device: ManagedDevice): Promise<void>;
+  /** Every device, a batch at a time (dynamic groups, sweeps). */
+  batches(size: number): AsyncIterable<ManagedDevice[]>;
 }

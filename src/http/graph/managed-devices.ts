@@ -18,7 +18,7 @@ export const managedDeviceRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUr
     config: { permission: 'Microsoft.Intune_ManagedDevices_Read' },
     schema: { summary: 'List managed devices', tags: ['managedDevices'] },
   }, async (req) => {
-    const page = await listManagedDevices(deps, { queryOptions: queryOptions(req) });
+    const page = await listManagedDevices(deps, { queryOptions: queryOptions(req), scope: req.scope });
     return collection(req, publicUrl, graphVersion(req), ENTITY_SET, page, presentManagedDevice);
   });
 
@@ -26,7 +26,7 @@ export const managedDeviceRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUr
     config: { permission: 'Microsoft.Intune_ManagedDevices_Read' },
     schema: { summary: 'Get a managed device', tags: ['managedDevices'] },
   }, async (req) => {
-    const device = await getManagedDevice(deps, { id: req.params.id });
+    const device = await getManagedDevice(deps, { id: req.params.id, scope: req.scope });
     return { '@odata.context': `${contextUrl(publicUrl, graphVersion(req), ENTITY_SET)}/$entity`, ...presentManagedDevice(device) };
   });
 };

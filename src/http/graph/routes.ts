@@ -1,12 +1,34 @@
 // The Graph-shaped admin API, registered under both /v1.0 and /beta.
 import type { FastifyPluginAsync } from 'fastify';
+import type { Clock } from '../../core/clock.js';
 import type { ManagedDeviceStore } from '../../core/devices/ports.js';
+import type { GroupStore, UserStore } from '../../core/directory/ports.js';
+import type { MembershipEngine } from '../../core/directory/dynamic-membership.js';
+import type { RbacStore } from '../../core/rbac/model.js';
+import type { AuditLog } from '../../core/audit/ports.js';
+import type { AuditTrail } from '../audit-trail.js';
 import { managedDeviceRoutes } from './managed-devices.js';
+import { userRoutes } from './users.js';
+import { groupRoutes } from './groups.js';
+import { rbacRoutes } from './rbac.js';
+import { auditEventRoutes } from './audit-events.js';
 
 export interface GraphDeps {
+  clock: Clock;
   devices: ManagedDeviceStore;
+  users: UserStore;
+  groups: GroupStore;
+  memberships: MembershipEngine;
+  rbac: RbacStore;
+  auditLog: AuditLog;
+  audit: AuditTrail;
 }
 
 export const graphApi: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }> = async (app, opts) => {
-  await app.register(managedDeviceRoutes, { deps: opts.deps, publicUrl: opts.publicUrl });
+  const o = { deps: opts.deps, publicUrl: opts.publicUrl };
+  await app.register(managedDeviceRoutes, o);
+  await app.register(userRoutes, o);
+  await app.register(groupRoutes, o);
+  await app.register(rbacRoutes, o);
+  await app.register(auditEventRoutes, { deps: { audit: opts.deps.auditLog }, publicUrl: opts.publicUrl });
 };

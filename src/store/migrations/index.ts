@@ -1,7 +1,15 @@
 // Every migration, in order. Names sort lexically; never rename or edit one that has shipped.
 import type { StewardMigration } from './types.js';
 import { migration as m0001 } from './0001-managed-devices.js';
+import { migration as m0002 } from './0002-directory.js';
+import { migration as m0003 } from './0003-rbac.js';
+import { migration as m0004 } from './0004-audit.js';
+import { migration as m0005 } from './0005-signing-keys.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
+  '0002-directory': m0002,
+  '0003-rbac': m0003,
+  '0004-audit': m0004,
+  '0005-signing-keys': m0005,
 };

@@ -1,0 +1,27 @@
+// The core's view of everything it runs on: the ports, a clock, and what derives from them.
+import type { Clock } from './clock.js';
+import type { ManagedDeviceStore } from './devices/ports.js';
+import type { GroupStore, UserStore } from './directory/ports.js';
+import type { ApiClientStore, RbacStore } from './rbac/model.js';
+import type { AuditLog } from './audit/ports.js';
+import type { SigningKeyStore } from './auth/access-tokens.js';
+import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
+
+export interface CorePorts {
+  devices: ManagedDeviceStore;
+  users: UserStore;
+  groups: GroupStore;
+  rbac: RbacStore;
+  apiClients: ApiClientStore;
+  auditLog: AuditLog;
+  keys: SigningKeyStore;
+}
+
+export interface Core extends CorePorts {
+  clock: Clock;
+  memberships: MembershipEngine;
+}
+
+export function makeCore(ports: CorePorts, clock: Clock): Core {
+  return { ...ports, clock, memberships: membershipEngine({ ...ports, clock }) };
+}

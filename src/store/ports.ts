@@ -1,0 +1,23 @@
+// Every store adapter over one database, for the composition root and for tests.
+import type { Database } from './database.js';
+import { managedDeviceStore } from './managed-devices.js';
+import { userStore } from './users.js';
+import { groupStore } from './groups.js';
+import { apiClientStore, rbacStore } from './rbac.js';
+import { auditLog } from './audit-log.js';
+import { signingKeyStore } from './signing-keys.js';
+
+export function storePorts(database: Database) {
+  const { db, dialect } = database;
+  return {
+    devices: managedDeviceStore(db, dialect),
+    users: userStore(db, dialect),
+    groups: groupStore(db, dialect),
+    rbac: rbacStore(db),
+    apiClients: apiClientStore(db),
+    auditLog: auditLog(db, dialect),
+    keys: signingKeyStore(db),
+  };
+}
+
+export type StorePorts = ReturnType<typeof storePorts>;
