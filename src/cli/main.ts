@@ -3,8 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig, settings, type Flags, type SettingName } from '../config/config.js';
 import { version } from '../version.js';
+import { StewardError } from '../core/errors.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
+import { adminCreateCommand, apiClientCreateCommand } from './admin.js';
 
 export const EXIT_USAGE = 2;
 
@@ -47,6 +49,26 @@ export function buildProgram(): Command {
     .action(async (_opts, cmd: Command) => {
       await migrateCommand(loadConfig(flagsOf(cmd, migrateSettings), process.env));
     });
+  const dataSettings: SettingName[] = ['dataDir', 'databaseUrl'];
+  const admin = program.command('admin').description('manage the people who administer Steward').exitOverride();
+  addSettings(admin.command('create').description('create an admin who signs in with a password (and TOTP, set up at first sign-in)'), dataSettings)
+    .requiredOption('--email <email>', 'the admin\'s sign-in name (userPrincipalName) and mail')
+    .requiredOption('--password <password>', 'the admin\'s password (at least 12 characters)')
+    .option('--role <role>', 'a role definition name or id', 'Intune Administrator')
+    .option('--display-name <name>', 'the admin\'s display name (default: the part of the email before @)')
+    .exitOverride()
+    .action(async (opts: { email: string; password: string; role: string; displayName?: string }, cmd: Command) => {
+      await adminCreateCommand(loadConfig(flagsOf(cmd, dataSettings), process.env), opts);
+    });
+
+  const apiClient = program.command('api-client').description('manage API clients for automation (OAuth2 client credentials)').exitOverride();
+  addSettings(apiClient.command('create').description('create an API client and print its id and secret as JSON (the secret is shown only once)'), dataSettings)
+    .requiredOption('--name <name>', 'a name for the client')
+    .requiredOption('--role <role>', 'a role definition name or id, e.g. "Read Only Operator"')
+    .exitOverride()
+    .action(async (opts: { name: string; role: string }, cmd: Command) => {
+      await apiClientCreateCommand(loadConfig(flagsOf(cmd, dataSettings), process.env), opts);
+    });
   return program;
 }
 
@@ -64,6 +86,10 @@ export async function run(argv: string[]): Promise<number> {
       // help and version are "errors" to commander; they succeed here.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_USAGE; // commander has already printed what was wrong
+    }
+    if (err instanceof StewardError && err.code === 'invalid-input') {
+      process.stderr.write(`steward: ${err.message}\n`);
+      return EXIT_USAGE;
     }
     if (err instanceof ConfigError) {
       process.stderr.write(`steward: ${err.message.split('\n').join('\nsteward: ')}\n`);

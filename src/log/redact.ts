@@ -1,13 +1,12 @@
 // Secrets are kept out of logs by a rule, not by care: any field whose name looks like it holds a
 // secret is replaced wherever it appears in a log record, at any depth, and so is any query
 // parameter with such a name in a logged URL.
-const SECRET_NAME = /pass(word|phrase)?|secret|token|authorization|cookie|challenge|credential|private.?key|^key$|signature|otp|totp|unlock|pin$|apikey|session/i;
+import { isSecretName } from '../core/secrets.js';
+
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 12;
 
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
+export { isSecretName };
 
 /** Replaces the values of secret-named query parameters in a URL or path. */
 export function redactUrl(url: string): string {

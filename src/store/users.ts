@@ -43,7 +43,7 @@ const columnOf = {
 } as const satisfies Partial<Record<keyof User, keyof UsersTable>>;
 
 function toColumns(changes: Partial<User>): Updateable<UsersTable> {
-  const out: Updateable<UsersTable> & Record<string, unknown> = {};
+  const out: Record<string, unknown> = {};
   for (const [prop, column] of Object.entries(columnOf)) {
     if (!(prop in changes)) continue;
     const v = changes[prop as keyof User];
@@ -51,7 +51,9 @@ function toColumns(changes: Partial<User>): Updateable<UsersTable> {
     out[column] = prop === 'accountEnabled' ? (v ? 1 : 0) : v;
   }
   if (changes.userPrincipalName !== undefined) out.upn_lower = changes.userPrincipalName.toLowerCase();
-  return out;
+  // Keys come from columnOf, which is checked against UsersTable above.
+  const updateable: Updateable<UsersTable> = out;
+  return updateable;
 }
 
 export function userStore(db: Kysely<Schema>, dialect: Dialect): UserStore {

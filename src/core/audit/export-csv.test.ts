@@ -71,11 +71,11 @@ for (const dialect of testDialects()) {
       assert.equal(header.value, `${csvColumns.map((c) => c.header).join(',')}\r\n`);
       const firstPage = await iterator.next();
       assert.equal(reads, 1, 'later pages are read only as the consumer pulls');
-      let text = `${header.value as string}${firstPage.value as string}`;
+      let text = `${header.value}${firstPage.value}`;
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) text += r.value;
       assert.equal(reads, 7);
 
-      const rows = parse(text, { columns: true }) as Record<string, string>[];
+      const rows = parse<Record<string, string>>(text, { columns: true });
       assert.equal(rows.length, 25);
       assert.deepEqual(rows.map((r) => r.correlationId), Array.from({ length: 25 }, (_, i) => `c${24 - i}`));
       const hostile = rows.find((r) => r.correlationId === 'c3')!;
@@ -91,7 +91,7 @@ for (const dialect of testDialects()) {
       const chunks = await exportAuditEventsCsv({ audit: store }, { queryOptions: { $filter: 'activityDateTime lt 2026-02-01T00:00:03Z', $orderby: 'activityDateTime' } });
       let text = '';
       for await (const c of chunks) text += c;
-      assert.deepEqual((parse(text, { columns: true }) as Record<string, string>[]).map((r) => r.correlationId), ['c0', 'c1', 'c2']);
+      assert.deepEqual(parse<Record<string, string>>(text, { columns: true }).map((r) => r.correlationId), ['c0', 'c1', 'c2']);
       for (const option of ['$top', '$skiptoken', 'count', '$select', '$search', '$bogus']) {
         await assert.rejects(exportAuditEventsCsv({ audit: store }, { queryOptions: { [option]: '1' } }), new RegExp(`not supported by the export`));
       }

@@ -131,7 +131,7 @@ for (const dialect of testDialects()) {
       assert.equal(res.statusCode, 200, res.body.slice(0, 500));
       assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
       assert.equal(res.headers['content-disposition'], 'attachment; filename="audit-events.csv"');
-      const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+      const rows = parse<Record<string, string>>(res.body, { columns: true });
       assert.equal(rows.length, COUNT / 2);
       assert.equal(new Set(rows.map((r) => r.id)).size, COUNT / 2);
       assert.ok(rows.every((r) => r.category === 'Device'));

@@ -118,6 +118,9 @@ describe('parseMembershipRule: errors name the problem and the position', () => 
     refused('user.department -eq "Sales" -and device.deviceOSType -eq "iOS"', /mixes user and device properties \(user\.department at position 0, device\.deviceOSType at position 33\)/);
     refused('user.memberOf -any (group.objectId -in [\'value\'])', /memberOf .* not supported/);
     refused('Direct Reports for "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb"', /Direct Reports for" rules are not supported/);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      refused(`user.${name} -eq "x"`, new RegExp(`unknown property user\\.${name} at position 0; user properties are`));
+    }
     refused('_ -eq "x"', /_ at position 0 stands for an item of a collection/);
     refused('user.proxyAddresses -any (user.mail -eq "x")', /write _ for the item \(found user\.mail at position 26\)/);
     refused('user.assignedPlans -any (assignedPlan.sku -eq "x")', /expected assignedPlan\.capabilityStatus, assignedPlan\.service, assignedPlan\.servicePlanId at position 25/);
@@ -138,7 +141,8 @@ describe('parseMembershipRule: errors name the problem and the position', () => 
     refused('user.department -eq ["a"]', /a list after -eq at position 16 needs -in or -notIn/);
     refused('user.department -in "a"', /expected a list like \["a", "b"\] after -in at position 16, found a quoted value at position 20/);
     refused('user.department -in []', /lists cannot be empty/);
-    refused('user.department -in ["a",]', /expected a quoted value in the list at position 20/);
+    refused('user.department -in ["a",]', /expected a quoted value in the list that starts at position 20, found '\]' at position 25/);
+    refused('user.department -in [50001, "50002"]', /found 50001 at position 21; write "50001"/);
     refused('user.department -in ["a" "b"]', /expected ',' or '\]' in the list that starts at position 20/);
     refused('user.department -eq ""', /never matches .* compare with null/);
     refused('user.department -le "x"', /-le at position 16 compares dates/);

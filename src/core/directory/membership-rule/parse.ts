@@ -270,7 +270,10 @@ class RuleParser {
     const values: string[] = [];
     for (;;) {
       const v = this.peek();
-      if (v.kind !== 'string') throw this.unexpected(v, values.length === 0 ? `a quoted value in the list at position ${open.pos} (lists cannot be empty)` : `a quoted value in the list at position ${open.pos}`);
+      if (v.kind !== 'string') {
+        const hint = v.kind === 'word' ? `; write "${v.text}"` : values.length === 0 ? ' (lists cannot be empty)' : '';
+        throw this.unexpected(v, `a quoted value in the list that starts at position ${open.pos}`, hint);
+      }
       this.i++;
       values.push(v.value);
       if (values.length > membershipRuleLimits.maxInList) throw fail(`the list at position ${open.pos} has more than ${membershipRuleLimits.maxInList} values`);

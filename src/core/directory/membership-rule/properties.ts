@@ -102,7 +102,7 @@ const graphSpellings: Record<RuleSubject, Record<string, string>> = {
 /** The closest property name to an unknown one, for "did you mean". */
 export function suggestProperty(subject: RuleSubject, name: string): string | undefined {
   const lower = name.toLowerCase();
-  const alias = graphSpellings[subject][lower];
+  const alias = Object.hasOwn(graphSpellings[subject], lower) ? graphSpellings[subject][lower] : undefined;
   if (alias) return alias;
   let best: string | undefined;
   let bestDistance = Math.min(3, Math.floor(lower.length / 3) + 1);
