@@ -24,7 +24,6 @@ const writable = {
 };
 const newGroup = z.object(writable).strict();
 const groupChanges = z.object(writable).partial().strict();
-const reference = z.object({ '@odata.id': z.string() }).strict();
 
 const GROUPS = 'groups';
 
@@ -102,8 +101,12 @@ export const groupRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }
   }
 
   app.post<{ Params: { id: string } }>('/groups/:id/members/$ref', { config: { permission: 'Microsoft.Intune_Groups_Update' }, schema: { summary: 'Add a member', tags: ['groups'] } }, async (req, reply) => {
-    const body = decodeBody(reference, req.body, 'reference');
-    const memberId = idFromODataReference(body['@odata.id']);
+    // A reference body is only {"@odata.id": url}; decodeBody drops annotations, so read it here.
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidInput('The request body must be a JSON object {"@odata.id": "<directory object URL>"}.');
+    const extra = Object.keys(body).filter((k) => k !== '@odata.id');
+    if (extra.length > 0) throw invalidInput(`Property '${extra[0]}' does not exist on a reference; send only @odata.id.`, extra[0]);
+    const memberId = idFromODataReference((body as Record<string, unknown>)['@odata.id']);
     await assertMemberInScope(memberId, req.scope);
     const { group, member } = await addGroupMember(deps, { groupId: req.params.id, memberId });
     await deps.audit.change(req, { activity: 'Add member to group', category: 'Group', operation: 'Action', resource: { type: 'Group', id: group.id, displayName: group.displayName, after: { member: `${member.type} ${member.id}` } } });
