@@ -27,6 +27,20 @@ declare module 'fastify' {
   }
 }
 
+/** A route as registered, with the permission it declared (for tests and documentation). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  permission: Permission;
+}
+
+const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route registered on `app` since installAuthorization, with its declared permission. */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declared.get(app) ?? [];
+}
+
 // Deny by default: a request whose scope was never set sees nothing rather than everything.
 const noScope: Scope = { kind: 'groups', groupIds: [] };
 
@@ -47,12 +61,16 @@ export function installAuthorization(
   app.decorateRequest('authorized', false);
   app.decorateRequest('markAuthorized', function (this: FastifyRequest) { this.authorized = true; });
 
+  const routes: DeclaredRoute[] = [];
+  declared.set(app, routes);
   app.addHook('onRoute', (route) => {
     // The API documentation pages are registered by @fastify/swagger-ui and are public.
     if (route.url.startsWith('/docs')) route.config = { ...route.config, permission: 'public' };
-    if (!route.config?.permission) {
+    const permission = route.config?.permission;
+    if (!permission) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission; every route must (config.permission)`);
     }
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, permission });
   });
 
   // Authentication and the declared check run before the body is read, so that an

@@ -210,7 +210,8 @@ class RuleParser {
     const opToken = this.peek();
     const op = this.operator(opToken, prop);
     this.i++;
-    const after = `after ${opToken.kind === 'op' ? opToken.text : `-${op}`} at position ${opToken.pos}`;
+    const shown = opToken.kind === 'op' ? opToken.text : `-${op}`;
+    const after = `after ${shown} at position ${opToken.pos}`;
     if (op === 'any' || op === 'all') return this.quantified(prop, op, scope, opToken.pos);
     if (prop.type === 'objectCollection') throw fail(`${prop.display} is a collection of objects: write ${prop.display} -any (${prop.info!.item!.prefix}.${prop.info!.item!.properties[0]!} -eq "…")`);
     const v = this.peek();
@@ -221,7 +222,7 @@ class RuleParser {
     }
     switch (prop.type) {
       case 'boolean': {
-        if (op !== 'eq' && op !== 'ne') throw fail(`${prop.display} is true or false: compare it with -eq or -ne, not -${op} (position ${opToken.pos})`);
+        if (op !== 'eq' && op !== 'ne') throw fail(`${prop.display} is true or false: compare it with -eq or -ne, not ${shown} (position ${opToken.pos})`);
         if (v.kind !== 'word' || !/^(true|false)$/i.test(v.text)) {
           const hint = v.kind === 'string' && /^(true|false)$/i.test(v.value) ? '; write true or false without quotes' : '';
           throw this.unexpected(v, `true, false or null ${after}`, hint);
@@ -230,7 +231,7 @@ class RuleParser {
         return { kind: 'boolean', property: prop.name, value: v.text.toLowerCase() === 'true', negated: op === 'ne' };
       }
       case 'dateTime': {
-        if (op !== 'eq' && op !== 'ne' && op !== 'le' && op !== 'ge') throw fail(`${prop.display} is a date: compare it with -eq, -ne, -le or -ge, not -${op} (position ${opToken.pos})`);
+        if (op !== 'eq' && op !== 'ne' && op !== 'le' && op !== 'ge') throw fail(`${prop.display} is a date: compare it with -eq, -ne, -le or -ge, not ${shown} (position ${opToken.pos})`);
         return { kind: 'date', property: prop.name, test: op === 'ne' ? 'eq' : op, value: this.dateOperand(after), negated: op === 'ne' };
       }
       case 'string':
