@@ -5,6 +5,8 @@ import type { GroupStore, UserStore } from './directory/ports.js';
 import type { ApiClientStore, RbacStore } from './rbac/model.js';
 import type { AuditLog } from './audit/ports.js';
 import type { SigningKeyStore } from './auth/access-tokens.js';
+import type { CredentialStore, SessionStore } from './auth/sign-in-ports.js';
+import type { SettingsStore } from './settings/ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 
 export interface CorePorts {
@@ -15,6 +17,9 @@ export interface CorePorts {
   apiClients: ApiClientStore;
   auditLog: AuditLog;
   keys: SigningKeyStore;
+  credentials: CredentialStore;
+  sessions: SessionStore;
+  settings: SettingsStore;
 }
 
 export interface Core extends CorePorts {

@@ -1,7 +1,7 @@
 // Builds the Fastify application: request ids, logs, errors, authorization, health, metrics, docs
 // and every route. One function serves the HTTPS listener and the optional plain-HTTP one.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ import { graphApi, type GraphDeps } from './graph/routes.js';
 import { apiBase } from './graph/collection.js';
 import { auditTrail } from './audit-trail.js';
 import { oauthRoutes } from './oauth.js';
+import { signInRoutes } from './sign-in.js';
+import { deviceManagementRoutes } from './graph/device-management.js';
 import type { Core } from '../core/deps.js';
 
 export interface HttpDeps {
@@ -50,7 +52,7 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
       const given = req.headers['client-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // OData query options are $-prefixed; Fastify's default parser is fine, but keep arrays out.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
@@ -90,7 +92,9 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
   const graph: GraphDeps = { ...deps.core, audit };
   for (const prefix of ['/v1.0', '/beta']) {
     await app.register(graphApi, { prefix, deps: graph, publicUrl: deps.publicUrl });
+    await app.register(deviceManagementRoutes, { prefix, deps: { ...deps.core, audit }, publicUrl: deps.publicUrl });
   }
+  await app.register(signInRoutes, { deps: { ...deps.core, audit } });
   return app;
 }
 

@@ -156,9 +156,12 @@ export function groupStore(db: Kysely<Schema>, dialect: Dialect): GroupStore {
         .where('membership_rule', 'is not', null).where('membership_rule_processing_state', '=', 'On').execute();
       return rows.map(toGroup);
     },
-    async dynamicMemberIds(groupId) {
-      const rows = await db.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).where('source', '=', 'dynamic').execute();
+    async memberIds(groupId) {
+      const rows = await db.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).execute();
       return rows.map((r) => r.member_id);
+    },
+    async setMemberSource(groupId, source) {
+      await db.updateTable('group_members').set({ source }).where('group_id', '=', groupId).where('source', '<>', source).execute();
     },
   };
 }

@@ -6,6 +6,9 @@ import { groupStore } from './groups.js';
 import { apiClientStore, rbacStore } from './rbac.js';
 import { auditLog } from './audit-log.js';
 import { signingKeyStore } from './signing-keys.js';
+import { credentialStore } from './credentials.js';
+import { sessionStore } from './sessions.js';
+import { settingsStore } from './settings.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -17,6 +20,9 @@ export function storePorts(database: Database) {
     apiClients: apiClientStore(db),
     auditLog: auditLog(db, dialect),
     keys: signingKeyStore(db),
+    credentials: credentialStore(db),
+    sessions: sessionStore(db),
+    settings: settingsStore(db),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Generated } from 'kysely';
 import type { AuditEventsTable } from './schema-audit.js';
 import type { SigningKeysTable } from './schema-signing-keys.js';
+import type { SessionsTable, SettingsTable, TotpEnrollmentsTable } from './schema-sessions.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -153,6 +154,9 @@ export interface Schema {
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;
   user_credentials: UserCredentialsTable;
+  sessions: SessionsTable;
+  totp_enrollments: TotpEnrollmentsTable;
+  settings: SettingsTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;

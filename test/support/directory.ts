@@ -69,12 +69,10 @@ export function directoryClient(app: FastifyInstance, headers: Record<string, st
 
 export type DirectoryClient = ReturnType<typeof directoryClient>;
 
-/** Audit events about one resource id, oldest first, as the audit API returns them. */
+/** Audit events about one resource id, oldest first (the API lists newest first). */
 export async function auditEventsFor(app: FastifyInstance, resourceId: string): Promise<Record<string, unknown>[]> {
   const res = await app.inject({ url: '/v1.0/deviceManagement/auditEvents?$top=999', headers: bearer('Microsoft.Intune_Audit_Read') });
   assert.equal(res.statusCode, 200, res.body);
   const events = res.json<GraphCollection>().value;
-  return events
-    .filter((e) => (e.resources as { resourceId: string | null }[]).some((r) => r.resourceId === resourceId))
-    .sort((a, b) => String(a.activityDateTime).localeCompare(String(b.activityDateTime)));
+  return events.filter((e) => (e.resources as { resourceId: string | null }[]).some((r) => r.resourceId === resourceId)).reverse();
 }

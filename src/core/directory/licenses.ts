@@ -14,11 +14,34 @@ export const stewardSku: Sku = {
 
 export const skus: readonly Sku[] = [stewardSku];
 
+/** Graph's ids are GUIDs, which compare without regard to case. */
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 export function findSku(skuId: string): Sku | undefined {
-  return skus.find((s) => s.skuId.toLowerCase() === skuId.toLowerCase());
+  return skus.find((s) => sameId(s.skuId, skuId));
 }
 
+/** An enabled user whose Steward license does not have the MDM plan disabled. */
 export function isLicensedForEnrollment(user: { accountEnabled: boolean; assignedLicenses: { skuId: string; disabledPlans: string[] }[] }): boolean {
   if (!user.accountEnabled) return false;
-  return user.assignedLicenses.some((l) => l.skuId === stewardSku.skuId && !l.disabledPlans.includes(stewardSku.servicePlans[0]!.servicePlanId));
+  const mdmPlan = stewardSku.servicePlans[0]!.servicePlanId;
+  return user.assignedLicenses.some((l) => sameId(l.skuId, stewardSku.skuId) && !l.disabledPlans.some((p) => sameId(p, mdmPlan)));
+}
+
+/** Graph's assignedPlan: one enabled service plan of a license the user holds. */
+export interface AssignedPlan {
+  servicePlanId: string;
+  service: string;
+  capabilityStatus: 'Enabled';
+}
+
+/** The service plans a user's licenses give them (those not disabled), as user.assignedPlans lists them. */
+export function assignedPlansOf(user: { assignedLicenses: { skuId: string; disabledPlans: string[] }[] }): AssignedPlan[] {
+  return user.assignedLicenses.flatMap((l) => {
+    const sku = findSku(l.skuId);
+    if (!sku) return [];
+    return sku.servicePlans
+      .filter((p) => !l.disabledPlans.some((d) => sameId(d, p.servicePlanId)))
+      .map((p) => ({ servicePlanId: p.servicePlanId, service: p.servicePlanName, capabilityStatus: 'Enabled' as const }));
+  });
 }

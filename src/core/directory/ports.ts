@@ -51,6 +51,8 @@ export interface GroupStore {
   transitiveMemberOf(memberId: string): Promise<Group[]>;
   /** Dynamic groups whose rule processing is on. */
   dynamicGroups(): Promise<Group[]>;
-  /** Ids of a group's members that a rule put there. */
-  dynamicMemberIds(groupId: string): Promise<string[]>;
+  /** Ids of all of a group's direct members. */
+  memberIds(groupId: string): Promise<string[]>;
+  /** Marks every direct member as put there by `source` (a group that stops being dynamic keeps its members). */
+  setMemberSource(groupId: string, source: 'assigned' | 'dynamic'): Promise<void>;
 }

@@ -55,7 +55,12 @@ export async function createGroup(deps: GroupDeps, input: GroupInput & { display
 export async function updateGroup(deps: GroupDeps, input: { id: string; changes: GroupInput }): Promise<{ before: Group; after: Group }> {
   const before = await deps.groups.get(input.id);
   if (!before) throw notFound(`group ${input.id} was not found.`, 'id');
-  const after = checkGroup({ ...before, ...input.changes });
+  const merged: Group = { ...before, ...input.changes };
+  // Microsoft's own conversion to static (the PowerShell sample on "Change static groups to
+  // dynamic membership groups") removes DynamicMembership from groupTypes and pauses the rule
+  // without clearing it; a static group has no rule here, so the rule goes with the type.
+  if (isDynamic(before) && !isDynamic(merged) && input.changes.membershipRule === undefined) merged.membershipRule = null;
+  const after = checkGroup(merged);
   if (isDynamic(after) && after.membershipRuleProcessingState === null) after.membershipRuleProcessingState = 'On';
   if (!isDynamic(after)) after.membershipRuleProcessingState = null;
   await deps.groups.update(before.id, after);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { invalidInput, notFound } from '../errors.js';
 import type { GroupStore } from '../directory/ports.js';
-import type { RbacStore, RoleAssignment, ScopeType } from './model.js';
-import { findRole } from './roles.js';
+import { defaultScopeTag, type RbacStore, type RoleAssignment, type ScopeType } from './model.js';
+import { checkScopeTags, findRole } from './roles.js';
 
 export interface AssignmentInput {
   displayName?: string;
@@ -28,6 +28,12 @@ async function check(deps: { rbac: RbacStore; groups: GroupStore }, a: RoleAssig
   if (a.scopeType === 'resourceScope' && a.resourceScopes.length === 0) {
     throw invalidInput('resourceScopes must name at least one group, or scopeType must be allDevices, allLicensedUsers or allDevicesAndLicensedUsers.', 'resourceScopes');
   }
+  // Scope groups next to an all* scope type would be ignored: refuse rather than let an admin
+  // believe the assignment is narrower than it is.
+  if (a.scopeType !== 'resourceScope' && a.resourceScopes.length > 0) {
+    throw invalidInput(`resourceScopes must be empty when scopeType is ${a.scopeType}: the assignment reaches every ${a.scopeType === 'allDevices' ? 'device' : a.scopeType === 'allLicensedUsers' ? 'licensed user' : 'user and device'}.`, 'resourceScopes');
+  }
+  await checkScopeTags(deps, a.roleScopeTagIds);
   return a;
 }
 
@@ -42,7 +48,7 @@ export async function createAssignment(deps: { rbac: RbacStore; groups: GroupSto
     members: [...new Set(input.members ?? [])],
     resourceScopes,
     scopeType: input.scopeType ?? (resourceScopes.length > 0 ? 'resourceScope' : 'allDevicesAndLicensedUsers'),
-    roleScopeTagIds: input.roleScopeTagIds ?? ['0'],
+    roleScopeTagIds: [...new Set(input.roleScopeTagIds ?? [defaultScopeTag.id])],
   });
   await deps.rbac.saveAssignment(a);
   return a;
@@ -57,15 +63,19 @@ export async function getAssignment(deps: { rbac: RbacStore }, id: string): Prom
 export async function updateAssignment(deps: { rbac: RbacStore; groups: GroupStore }, input: { id: string; changes: AssignmentInput }): Promise<{ before: RoleAssignment; after: RoleAssignment }> {
   const before = await getAssignment(deps, input.id);
   const c = input.changes;
+  // v1.0 has no scopeType: new scope groups alone narrow the assignment to them, and a new
+  // all* scope type alone drops the old scope groups.
+  const scopeType = c.scopeType ?? (c.resourceScopes !== undefined && c.resourceScopes.length > 0 ? 'resourceScope' : before.scopeType);
+  const resourceScopes = c.resourceScopes ?? (scopeType === 'resourceScope' ? before.resourceScopes : []);
   const after = await check(deps, {
     ...before,
     ...(c.displayName !== undefined ? { displayName: c.displayName } : {}),
     ...(c.description !== undefined ? { description: c.description } : {}),
     ...(c.roleDefinitionId !== undefined ? { roleDefinitionId: c.roleDefinitionId } : {}),
     ...(c.members !== undefined ? { members: [...new Set(c.members)] } : {}),
-    ...(c.resourceScopes !== undefined ? { resourceScopes: [...new Set(c.resourceScopes)] } : {}),
-    ...(c.scopeType !== undefined ? { scopeType: c.scopeType } : {}),
-    ...(c.roleScopeTagIds !== undefined ? { roleScopeTagIds: c.roleScopeTagIds } : {}),
+    resourceScopes: [...new Set(resourceScopes)],
+    scopeType,
+    ...(c.roleScopeTagIds !== undefined ? { roleScopeTagIds: [...new Set(c.roleScopeTagIds)] } : {}),
   });
   await deps.rbac.saveAssignment(after);
   return { before, after };

@@ -3,7 +3,20 @@ import { invalidInput, notFound, StewardError } from '../errors.js';
 import type { ResourceOperation } from '../auth/principal.js';
 import { builtInRoles } from './built-in-roles.js';
 import { isResourceOperation } from './resource-operations.js';
-import type { RbacStore, RoleDefinition } from './model.js';
+import { defaultScopeTag, type RbacStore, type RoleDefinition } from './model.js';
+
+/** Throws invalid-input naming the scope tags in `ids` that do not exist. */
+export async function checkScopeTags(deps: { rbac: RbacStore }, ids: readonly string[]): Promise<void> {
+  const known = new Set([defaultScopeTag.id, ...(await deps.rbac.scopeTags()).map((t) => t.id)]);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw invalidInput(`roleScopeTagIds: scope tag ${unknown.slice(0, 5).join(', ')} does not exist (see /deviceManagement/roleScopeTags).`, 'roleScopeTagIds');
+}
+
+/** What carries scope tags: the custom roles and the role assignments. */
+export async function customRolesAndAssignments(deps: { rbac: RbacStore }): Promise<{ displayName: string; roleScopeTagIds: string[] }[]> {
+  const [roles, assignments] = await Promise.all([deps.rbac.customRoles(), deps.rbac.assignments()]);
+  return [...roles, ...assignments];
+}
 
 export function builtInDefinitions(): RoleDefinition[] {
   return builtInRoles.map((r) => ({ id: r.id, displayName: r.displayName, description: r.description, isBuiltIn: true, allowed: [...r.allowed], roleScopeTagIds: ['0'] }));
@@ -40,7 +53,9 @@ export async function createRole(deps: { rbac: RbacStore }, input: { displayName
   if ((await allRoles(deps)).some((r) => r.displayName.toLowerCase() === displayName.toLowerCase())) {
     throw invalidInput(`A role named '${displayName}' already exists.`, 'displayName');
   }
-  const role: RoleDefinition = { id: randomUUID(), displayName, description: input.description ?? null, isBuiltIn: false, allowed: checkOperations(input.allowed), roleScopeTagIds: input.roleScopeTagIds ?? ['0'] };
+  const roleScopeTagIds = [...new Set(input.roleScopeTagIds ?? [defaultScopeTag.id])];
+  await checkScopeTags(deps, roleScopeTagIds);
+  const role: RoleDefinition = { id: randomUUID(), displayName, description: input.description ?? null, isBuiltIn: false, allowed: checkOperations(input.allowed), roleScopeTagIds };
   if ((await deps.rbac.saveRole(role)) === 'duplicate') throw invalidInput(`A role named '${displayName}' already exists.`, 'displayName');
   return role;
 }
@@ -53,9 +68,10 @@ export async function updateRole(deps: { rbac: RbacStore }, input: { id: string;
     ...(input.changes.displayName !== undefined ? { displayName: input.changes.displayName.trim() } : {}),
     ...(input.changes.description !== undefined ? { description: input.changes.description } : {}),
     ...(input.changes.allowed !== undefined ? { allowed: checkOperations(input.changes.allowed) } : {}),
-    ...(input.changes.roleScopeTagIds !== undefined ? { roleScopeTagIds: input.changes.roleScopeTagIds } : {}),
+    ...(input.changes.roleScopeTagIds !== undefined ? { roleScopeTagIds: [...new Set(input.changes.roleScopeTagIds)] } : {}),
   };
   if (!after.displayName) throw invalidInput('displayName must not be empty.', 'displayName');
+  if (input.changes.roleScopeTagIds !== undefined) await checkScopeTags(deps, after.roleScopeTagIds);
   if ((await allRoles(deps)).some((r) => r.id !== after.id && r.displayName.toLowerCase() === after.displayName.toLowerCase())) {
     throw invalidInput(`A role named '${after.displayName}' already exists.`, 'displayName');
   }

@@ -1,13 +1,13 @@
 // Intune RBAC through Graph: resourceOperations, roleDefinitions, roleAssignments (v1.0 and beta)
 // and roleScopeTags (beta).
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { invalidInput, notFound, StewardError } from '../../core/errors.js';
+import { invalidInput } from '../../core/errors.js';
 import { resourceOperations } from '../../core/rbac/resource-operations.js';
 import { allRoles, createRole, deleteRole, findRole, updateRole } from '../../core/rbac/roles.js';
 import { createAssignment, deleteAssignment, getAssignment, updateAssignment, type AssignmentInput } from '../../core/rbac/assignments.js';
-import { defaultScopeTag, scopeTypes, type RoleAssignment, type RoleDefinition, type RoleScopeTag } from '../../core/rbac/model.js';
+import { allScopeTags, createScopeTag, deleteScopeTag } from '../../core/rbac/scope-tags.js';
+import { scopeTypes, type RoleAssignment, type RoleDefinition, type RoleScopeTag } from '../../core/rbac/model.js';
 import type { GraphDeps } from './routes.js';
 import { contextUrl, graphVersion } from './collection.js';
 import { decodeBody } from './body.js';
@@ -168,22 +168,16 @@ export const rbacRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }>
   });
 
   app.get('/deviceManagement/roleScopeTags', { config: read, schema: { summary: 'Scope tags (beta)', tags: ['rbac'] } }, async (req) => ({
-    '@odata.context': ctx(req, 'roleScopeTags'), value: [defaultScopeTag, ...(await deps.rbac.scopeTags())].map(presentTag),
+    '@odata.context': ctx(req, 'roleScopeTags'), value: (await allScopeTags(deps)).map(presentTag),
   }));
   app.post('/deviceManagement/roleScopeTags', { config: { permission: 'Microsoft.Intune_Roles_Create' }, schema: { tags: ['rbac'] } }, async (req, reply) => {
     const body = decodeBody(tagBody, req.body, 'microsoft.graph.roleScopeTag');
-    // Intune numbers its scope tags; Steward's are opaque ids. '0' stays the built-in Default.
-    const tag: RoleScopeTag = { id: randomUUID(), displayName: body.displayName.trim(), description: body.description ?? null, isBuiltIn: false };
-    if (tag.displayName.toLowerCase() === defaultScopeTag.displayName.toLowerCase() || (await deps.rbac.saveScopeTag(tag)) === 'duplicate') {
-      throw invalidInput(`A scope tag named '${tag.displayName}' already exists.`, 'displayName');
-    }
+    const tag = await createScopeTag(deps, { displayName: body.displayName, description: body.description ?? null });
     await deps.audit.change(req, { activity: 'Create scope tag', category: 'Role', operation: 'Create', resource: { type: 'RoleScopeTag', id: tag.id, displayName: tag.displayName, after: presentTag(tag) } });
     return reply.code(201).send({ '@odata.context': ctx(req, 'roleScopeTags', true), ...presentTag(tag) });
   });
   app.delete<{ Params: { id: string } }>('/deviceManagement/roleScopeTags/:id', { config: { permission: 'Microsoft.Intune_Roles_Delete' }, schema: { tags: ['rbac'] } }, async (req, reply) => {
-    if (req.params.id === defaultScopeTag.id) throw new StewardError('forbidden', 'The built-in Default scope tag cannot be deleted.', 'id');
-    const tag = (await deps.rbac.scopeTags()).find((t) => t.id === req.params.id);
-    if (!tag || !(await deps.rbac.deleteScopeTag(tag.id))) throw notFound(`roleScopeTag ${req.params.id} was not found.`, 'id');
+    const tag = await deleteScopeTag(deps, { id: req.params.id });
     await deps.audit.change(req, { activity: 'Delete scope tag', category: 'Role', operation: 'Delete', resource: { type: 'RoleScopeTag', id: tag.id, displayName: tag.displayName, before: presentTag(tag) } });
     return reply.code(204).send();
   });

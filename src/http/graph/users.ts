@@ -82,7 +82,7 @@ export const userRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }>
 
   app.post<{ Params: { id: string } }>('/users/:id/assignLicense', { config: { permission: 'Microsoft.Intune_Licenses_Assign' }, schema: { summary: 'Assign or remove licenses', tags: ['users'] } }, async (req) => {
     const body = decodeBody(licenseChange, req.body, 'assignLicense parameters');
-    const { before, after } = await assignLicense(deps, { id: req.params.id, scope: req.scope, addLicenses: body.addLicenses, removeLicenses: body.removeLicenses });
+    const { before, after } = await assignLicense(directory, { id: req.params.id, scope: req.scope, addLicenses: body.addLicenses, removeLicenses: body.removeLicenses });
     await deps.audit.change(req, { activity: 'Assign license', category: 'User', operation: 'Action', resource: { type: 'User', id: after.id, displayName: after.userPrincipalName, before: { assignedLicenses: before.assignedLicenses }, after: { assignedLicenses: after.assignedLicenses } } });
     return { '@odata.context': `${contextUrl(publicUrl, graphVersion(req), USERS)}/$entity`, ...presentUser(after) };
   });

@@ -5,6 +5,7 @@ import { migration as m0002 } from './0002-directory.js';
 import { migration as m0003 } from './0003-rbac.js';
 import { migration as m0004 } from './0004-audit.js';
 import { migration as m0005 } from './0005-signing-keys.js';
+import { migration as m0006 } from './0006-sessions.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, StewardMigration> = {
   '0003-rbac': m0003,
   '0004-audit': m0004,
   '0005-signing-keys': m0005,
+  '0006-sessions': m0006,
 };
