@@ -7,6 +7,7 @@ import { StewardError } from '../core/errors.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
 import { adminCreateCommand, apiClientCreateCommand } from './admin.js';
+import { usersImportCommand } from './users-import.js';
 
 export const EXIT_USAGE = 2;
 
@@ -69,6 +70,14 @@ export function buildProgram(): Command {
     .action(async (opts: { name: string; role: string }, cmd: Command) => {
       await apiClientCreateCommand(loadConfig(flagsOf(cmd, dataSettings), process.env), opts);
     });
+  const importSettings: SettingName[] = ['dataDir', 'databaseUrl', 'logLevel'];
+  addSettings(program.command('users').description('manage directory users').exitOverride()
+    .command('import').description('import users and group memberships from a CSV file (docs/admin-guide.md lists the columns)')
+    .argument('<file>', 'the CSV file').option('--atomic', 'import every row or none'), importSettings)
+    .exitOverride()
+    .action(async (file: string, opts: { atomic?: boolean }, cmd: Command) => {
+      process.exitCode = await usersImportCommand(loadConfig(flagsOf(cmd, importSettings), process.env), { file, atomic: opts.atomic === true });
+    });
   return program;
 }
 
@@ -80,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version are "errors" to commander; they succeed here.

@@ -73,9 +73,17 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
     return payload;
   });
 
+  /** The person who proved their password is the actor of this request's audit events. */
+  async function actAs(req: FastifyRequest, user: User) {
+    req.principal = { kind: 'user', id: user.id, displayName: user.displayName, name: user.userPrincipalName, grants: await grantsFor(deps, user.id) };
+  }
+  async function passwordChanged(req: FastifyRequest, user: User) {
+    await actAs(req, user);
+    await deps.audit.change(req, { activity: 'Change password at sign-in', category: 'User', operation: 'Patch', resource: { type: 'User', id: user.id, displayName: user.userPrincipalName } });
+  }
+
   async function signedIn(req: FastifyRequest, reply: FastifyReply, o: { user: User; token: string; csrfToken: string }, methods: string[]) {
-    // The person is now the actor of this request, for the audit event.
-    req.principal = { kind: 'user', id: o.user.id, displayName: o.user.displayName, name: o.user.userPrincipalName, grants: await grantsFor(deps, o.user.id) };
+    await actAs(req, o.user);
     await deps.audit.change(req, { activity: 'Sign in', category: 'User', operation: 'Action', resource: { type: 'User', id: o.user.id, displayName: o.user.userPrincipalName, after: { authenticationMethods: methods } } });
     void reply.header('set-cookie', sessionCookie(o.token));
     return reply.code(200).send({ status: 'signedIn', csrfToken: o.csrfToken, user: presentUser(o.user) });
@@ -89,7 +97,7 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
     const o: SignInOutcome = await signIn(deps, body);
     switch (o.kind) {
       case 'signedIn':
-        if (o.passwordChanged) await deps.audit.change(req, { activity: 'Change password at sign-in', category: 'User', operation: 'Patch', resource: { type: 'User', id: o.user.id, displayName: o.user.userPrincipalName } });
+        if (o.passwordChanged) await passwordChanged(req, o.user);
         return signedIn(req, reply, o, o.mfa ? ['password', 'totp'] : ['password']);
       case 'invalidCredentials':
         await refused(req, body.userName, o.reason);
@@ -107,7 +115,7 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
       case 'newPasswordRefused':
         return reply.code(400).send(graphError('PasswordNotAccepted', o.reason, req.id, 'newPassword'));
       case 'totpSetupRequired':
-        if (o.passwordChanged) await deps.audit.change(req, { activity: 'Change password at sign-in', category: 'User', operation: 'Patch', resource: { type: 'User', id: o.user.id, displayName: o.user.userPrincipalName } });
+        if (o.passwordChanged) await passwordChanged(req, o.user);
         return { status: 'totpSetupRequired', setupToken: o.setupToken, secret: o.secret, otpauthUri: o.otpauthUri, expiresDateTime: o.expiresAt.toISOString() };
     }
   });
@@ -118,6 +126,7 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
     const o: TotpSetupOutcome = await confirmTotpSetup(deps, body);
     switch (o.kind) {
       case 'signedIn':
+        await actAs(req, o.user);
         await deps.audit.change(req, { activity: 'Set up authenticator app', category: 'User', operation: 'Action', resource: { type: 'User', id: o.user.id, displayName: o.user.userPrincipalName } });
         return signedIn(req, reply, o, ['password', 'totp']);
       case 'invalidSetupToken':

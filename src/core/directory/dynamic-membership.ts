@@ -31,7 +31,7 @@ function activeRule(group: Group): MembershipRule | undefined {
 }
 
 /** A user as rules see it: rule property names, and assignedPlans from the user's licenses. */
-export const userSubject = (u: User): Record<string, unknown> => ({ ...userRuleSubject(u), assignedPlans: assignedPlansOf(u) });
+export const userSubject = (u: User): Record<string, unknown> => ({ ...userRuleSubject({ ...u }), assignedPlans: assignedPlansOf(u) });
 
 export function membershipEngine(deps: { users: UserStore; groups: GroupStore; devices: ManagedDeviceStore; clock: Clock }): MembershipEngine {
   async function refresh(subjectType: 'user' | 'device', id: string, subject: Record<string, unknown>) {

@@ -66,25 +66,10 @@ export const csvColumns: readonly Column[] = [
 const columnByLowerName = new Map(csvColumns.map((c) => [c.toLowerCase(), c]));
 const MAX_UPN = 113;
 
-export interface ParsedRow {
-  line: number;
-  user: NewUser;
-  /** Group ids or display names, as written. */
-  groups: string[];
-  /** Sku ids. */
-  licenses: string[];
-}
-
-export interface RowError {
-  line: number;
-  userPrincipalName?: string;
-  reason: string;
-}
-
-export interface ParsedUserCsv {
-  rows: ParsedRow[];
-  errors: RowError[];
-}
+/** A good row: its user, its groups (ids or display names, as written) and its licences (sku ids). */
+export interface ParsedRow { line: number; user: NewUser; groups: string[]; licenses: string[] }
+export interface RowError { line: number; userPrincipalName?: string; reason: string }
+export interface ParsedUserCsv { rows: ParsedRow[]; errors: RowError[] }
 
 export interface ImportReport {
   /** Rows in the file (blank ones not counted). */
@@ -96,12 +81,7 @@ export interface ImportReport {
   rolledBack?: boolean;
 }
 
-export interface ImportUsersDeps {
-  users: UserStore;
-  groups: GroupStore;
-  clock: Clock;
-  memberships: Pick<MembershipEngine, 'refreshUser'>;
-}
+export interface ImportUsersDeps { users: UserStore; groups: GroupStore; clock: Clock; memberships: Pick<MembershipEngine, 'refreshUser'> }
 
 export interface ImportUsersInput {
   csv: string;
@@ -134,9 +114,8 @@ export function decodeCsv(bytes: Uint8Array): string {
   }
 }
 
-function tooLarge(bytes: number) {
-  return new StewardError('payload-too-large', `The file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it into several files.`);
-}
+const tooLarge = (bytes: number) => new StewardError('payload-too-large',
+  `The file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it into several files.`);
 
 /**
  * Reads and checks every row without touching the directory. A problem with the file as a whole
@@ -148,13 +127,16 @@ export function parseUserCsv(text: string): ParsedUserCsv {
   if (bytes.length > MAX_CSV_BYTES) throw tooLarge(bytes.length);
   if (text.includes('\u0000')) throw notCsv('it contains NUL characters');
   if (text.replace(/^\uFEFF/, '').trim() === '') throw invalidInput(`The file is empty: expected a header row such as userPrincipalName,displayName,password,groups.`);
-  const lineAt = lineCounter(bytes);
-  // The start of a row: after the previous one and the blank lines csv-parse skipped. Its own
-  // line count (info.lines) is where a row ends, and counts CRLF inside quotes twice.
+  // The line a row starts on: after the previous row and the blank lines csv-parse skipped. Its
+  // own count (info.lines) is where a row ends, and counts a CRLF inside quotes twice. Offsets
+  // only grow, so the count goes on from the last one: CRLF, LF and a lone CR each end a line.
+  let counted = 0;
+  let line = 1;
   const startLine = (previousEnd: number) => {
     let at = previousEnd;
     while (bytes[at] === 0x0a || bytes[at] === 0x0d) at++;
-    return lineAt(at);
+    for (; counted < at; counted++) if (bytes[counted] === 0x0a || (bytes[counted] === 0x0d && bytes[counted + 1] !== 0x0a)) line++;
+    return line;
   };
   let records: { record: string[]; info: { bytes: number } }[];
   let parsedTo = 0; // where the last good record ends, for an error's line (its own figures are off)
@@ -166,16 +148,16 @@ export function parseUserCsv(text: string): ParsedUserCsv {
     }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    const line = startLine(parsedTo);
-    if (code === 'CSV_MAX_RECORD_SIZE') throw invalidInput(`The row on line ${line} is longer than ${MAX_ROW_BYTES.toLocaleString('en')} bytes.`);
-    if (code === 'CSV_QUOTE_NOT_CLOSED') throw notCsv(`the quoted field that starts on line ${line} is never closed`);
-    throw notCsv(`line ${line}: ${err instanceof Error ? err.message : String(err)}`);
+    const at = startLine(parsedTo);
+    if (code === 'CSV_MAX_RECORD_SIZE') throw invalidInput(`The row on line ${at} is longer than ${MAX_ROW_BYTES.toLocaleString('en')} bytes.`);
+    if (code === 'CSV_QUOTE_NOT_CLOSED') throw notCsv(`the quoted field that starts on line ${at} is never closed`);
+    throw notCsv(`line ${at}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let end = 0;
   const lines = records.map((r) => {
-    const line = startLine(end);
+    const start = startLine(end);
     end = r.info.bytes;
-    return { cells: r.record, line };
+    return { cells: r.record, line: start };
   }).filter((r) => r.cells.some((c) => c.trim() !== ''));
   const [header, ...body] = lines;
   if (!header || header.line !== 1) throw invalidInput('Line 1 must be the header row, such as userPrincipalName,displayName,password,groups.');
@@ -184,23 +166,11 @@ export function parseUserCsv(text: string): ParsedUserCsv {
   if (body.length > MAX_ROWS || records.length === MAX_ROWS + 2) throw invalidInput(`The file has more than ${MAX_ROWS.toLocaleString('en')} rows; split it into several files.`);
   const seen = new Map<string, number>();
   const out: ParsedUserCsv = { rows: [], errors: [] };
-  for (const { cells, line } of body) {
-    const row = parseRow(cells, line, columns, seen);
+  for (const r of body) {
+    const row = parseRow(r.cells, r.line, columns, seen);
     if ('reason' in row) out.errors.push(row); else out.rows.push(row);
   }
   return out;
-}
-
-/** Line numbers of byte offsets, for offsets that only grow: CRLF, LF and a lone CR each end a line. */
-function lineCounter(bytes: Uint8Array): (offset: number) => number {
-  let at = 0;
-  let line = 1;
-  return (offset) => {
-    for (; at < offset && at < bytes.length; at++) {
-      if (bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a)) line++;
-    }
-    return line;
-  };
 }
 
 function headerColumns(cells: readonly string[]): Column[] {
@@ -375,9 +345,7 @@ async function compensate(deps: ImportUsersDeps, created: readonly { user: User 
   for (const { user } of created) {
     try { await deps.users.delete(user.id); } catch { left.push(user.userPrincipalName); }
   }
-  if (left.length > 0) {
-    throw new Error(`The atomic import failed, and ${left.length} users it had created could not be deleted again: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}`);
-  }
+  if (left.length > 0) throw new Error(`The atomic import failed, and ${left.length} users it had created could not be deleted again: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}`);
 }
 
 /** What the directory says about a row before it is created: its groups, or why it cannot be. */
@@ -433,9 +401,8 @@ function groupResolver(store: GroupStore): (ref: string) => Promise<Group | stri
   const cache = new Map<string, Promise<Group | string>>();
   return (ref) => {
     const key = asciiLower(ref);
-    let found = cache.get(key);
-    if (!found) cache.set(key, found = lookUpGroup(store, ref));
-    return found;
+    if (!cache.has(key)) cache.set(key, lookUpGroup(store, ref));
+    return cache.get(key)!;
   };
 }
 
@@ -444,7 +411,7 @@ async function lookUpGroup(store: GroupStore, ref: string): Promise<Group | stri
   const found = byId ? [byId] : await groupsNamed(store, ref);
   const shown = ref.slice(0, 100);
   if (found.length === 0) return `group '${shown}' was not found`;
-  if (found.length > 1) return `group name '${shown}' is ambiguous: ${found.length} groups have it (${found.map((g) => g.id).join(', ')}); give the group's id instead`;
+  if (found.length > 1) return `group name '${shown}' is ambiguous: it matches ${found.map((g) => `'${g.displayName}' (${g.id})`).join(', ')}; give the group's id instead`;
   const group = found[0]!;
   if (isDynamic(group)) return `group '${group.displayName}' is a dynamic group: its members come from its membership rule and cannot be added by hand`;
   return group;
@@ -476,13 +443,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   let failure: { err: unknown } | undefined;
   const worker = async () => {
     while (!stop && next < items.length) {
-      const item = items[next++]!;
-      try {
-        if (await work(item) === 'stop') stop = true;
-      } catch (err) {
-        stop = true;
-        failure ??= { err };
-      }
+      try { if (await work(items[next++]!) === 'stop') stop = true; } catch (err) { stop = true; failure ??= { err }; }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -5,12 +5,16 @@ import type { Scope } from '../rbac/scope.js';
 import { userSchema } from './directory-schemas.js';
 import type { UserStore } from './ports.js';
 import type { User } from './user.js';
+import { applySearch } from './search.js';
+
+/** What $search looks in, as Graph's users collection. */
+export const userSearchable = ['displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'userPrincipalName'] as const;
 
 export async function listUsers(
   deps: { users: UserStore },
   input: { queryOptions: Readonly<Record<string, string | undefined>>; scope: Scope },
 ): Promise<Page<User> & { select?: string[] }> {
-  const query = parseListQuery(input.queryOptions, userSchema);
+  const query = applySearch(parseListQuery(input.queryOptions, userSchema), userSearchable);
   const page = await deps.users.list(query, input.scope);
   return query.select ? { ...page, select: query.select } : page;
 }

@@ -15,16 +15,24 @@ export interface AssignmentInput {
 }
 
 async function checkGroups(deps: { groups: GroupStore }, ids: string[], target: string) {
+  if (ids.length === 0) return;
   const found = new Set((await deps.groups.getMany(ids)).map((g) => g.id));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) throw invalidInput(`${target}: group ${missing.join(', ')} does not exist.`, target);
 }
 
-async function check(deps: { rbac: RbacStore; groups: GroupStore }, a: RoleAssignment): Promise<RoleAssignment> {
+/**
+ * Checks a new or changed assignment. Of a change, only what it adds is looked up: a group or
+ * scope tag deleted since the assignment was made must not stop an admin from editing the rest.
+ */
+async function check(deps: { rbac: RbacStore; groups: GroupStore }, a: RoleAssignment, before?: RoleAssignment): Promise<RoleAssignment> {
+  const added = (now: string[], then: string[] | undefined) => now.filter((id) => !then?.includes(id));
   if (!a.displayName.trim()) throw invalidInput('displayName is required.', 'displayName');
-  await findRole(deps, a.roleDefinitionId).catch(() => { throw invalidInput(`roleDefinition ${a.roleDefinitionId} does not exist.`, 'roleDefinition'); });
-  await checkGroups(deps, a.members, 'members');
-  await checkGroups(deps, a.resourceScopes, 'resourceScopes');
+  if (a.roleDefinitionId !== before?.roleDefinitionId) {
+    await findRole(deps, a.roleDefinitionId).catch(() => { throw invalidInput(`roleDefinition ${a.roleDefinitionId} does not exist.`, 'roleDefinition'); });
+  }
+  await checkGroups(deps, added(a.members, before?.members), 'members');
+  await checkGroups(deps, added(a.resourceScopes, before?.resourceScopes), 'resourceScopes');
   if (a.scopeType === 'resourceScope' && a.resourceScopes.length === 0) {
     throw invalidInput('resourceScopes must name at least one group, or scopeType must be allDevices, allLicensedUsers or allDevicesAndLicensedUsers.', 'resourceScopes');
   }
@@ -33,7 +41,7 @@ async function check(deps: { rbac: RbacStore; groups: GroupStore }, a: RoleAssig
   if (a.scopeType !== 'resourceScope' && a.resourceScopes.length > 0) {
     throw invalidInput(`resourceScopes must be empty when scopeType is ${a.scopeType}: the assignment reaches every ${a.scopeType === 'allDevices' ? 'device' : a.scopeType === 'allLicensedUsers' ? 'licensed user' : 'user and device'}.`, 'resourceScopes');
   }
-  await checkScopeTags(deps, a.roleScopeTagIds);
+  await checkScopeTags(deps, added(a.roleScopeTagIds, before?.roleScopeTagIds));
   return a;
 }
 
@@ -76,7 +84,7 @@ export async function updateAssignment(deps: { rbac: RbacStore; groups: GroupSto
     resourceScopes: [...new Set(resourceScopes)],
     scopeType,
     ...(c.roleScopeTagIds !== undefined ? { roleScopeTagIds: [...new Set(c.roleScopeTagIds)] } : {}),
-  });
+  }, before);
   await deps.rbac.saveAssignment(after);
   return { before, after };
 }

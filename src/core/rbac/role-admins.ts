@@ -6,7 +6,7 @@ import type { Core } from '../deps.js';
 import { parseListQuery } from '../query/list-query.js';
 import { groupSchema } from '../directory/directory-schemas.js';
 import { createGroup } from '../directory/save-group.js';
-import type { Group } from '../directory/group.js';
+import { isDynamic, type Group } from '../directory/group.js';
 import type { RoleAssignment, RoleDefinition } from './model.js';
 import { createAssignment } from './assignments.js';
 
@@ -14,21 +14,31 @@ export function roleGroupName(role: RoleDefinition): string {
   return `Steward role: ${role.displayName}`;
 }
 
-export async function ensureRoleAdminGroup(core: Core, role: RoleDefinition): Promise<{ group: Group; assignment: RoleAssignment; created: boolean }> {
+export interface RoleAdminGroup {
+  group: Group;
+  assignment: RoleAssignment;
+  /** Whether this call created the group, and the assignment (for the caller's audit log). */
+  createdGroup: boolean;
+  createdAssignment: boolean;
+}
+
+/**
+ * The admin group of `role` and its assignment over everything, created when missing. Only a group
+ * that already holds that assignment is reused: a group that merely has the name could have been
+ * made, and filled, by anyone allowed to create groups, and assigning the role to it would hand the
+ * role to its members.
+ */
+export async function ensureRoleAdminGroup(core: Core, role: RoleDefinition): Promise<RoleAdminGroup> {
   const name = roleGroupName(role);
-  const query = parseListQuery({ $filter: `displayName eq '${name.replace(/'/g, "''")}'`, $top: '1' }, groupSchema);
-  let group = (await core.groups.list(query)).items[0];
-  let created = false;
-  if (!group) {
-    const nickname = `steward-role-${role.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 64);
-    group = await createGroup(core, { displayName: name, mailNickname: nickname, description: `Admins holding the ${role.displayName} role over all users and devices.` });
-    created = true;
+  const query = parseListQuery({ $filter: `displayName eq '${name.replace(/'/g, "''")}'`, $orderby: 'createdDateTime', $top: '100' }, groupSchema);
+  const named = (await core.groups.list(query)).items.filter((g) => !isDynamic(g));
+  const overAll = (await core.rbac.assignments()).filter((a) => a.roleDefinitionId === role.id && a.scopeType !== 'resourceScope');
+  for (const group of named) {
+    const assignment = overAll.find((a) => a.members.includes(group.id));
+    if (assignment) return { group, assignment, createdGroup: false, createdAssignment: false };
   }
-  const g = group;
-  let assignment = (await core.rbac.assignments()).find((a) => a.roleDefinitionId === role.id && a.members.includes(g.id) && a.scopeType !== 'resourceScope');
-  if (!assignment) {
-    assignment = await createAssignment(core, { displayName: role.displayName, description: `Created by steward for ${name}.`, roleDefinitionId: role.id, members: [g.id], scopeType: 'allDevicesAndLicensedUsers' });
-    created = true;
-  }
-  return { group: g, assignment, created };
+  const nickname = `steward-role-${role.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 64);
+  const group = await createGroup(core, { displayName: name, mailNickname: nickname, description: `Admins holding the ${role.displayName} role over all users and devices.` });
+  const assignment = await createAssignment(core, { displayName: role.displayName, description: `Created by steward for ${name}.`, roleDefinitionId: role.id, members: [group.id], scopeType: 'allDevicesAndLicensedUsers' });
+  return { group, assignment, createdGroup: true, createdAssignment: true };
 }

@@ -51,6 +51,8 @@ for (const dialect of testDialects()) {
       const listed = (await c.get(`/v1.0/groups?$filter=${encodeURIComponent("displayName eq 'Retail'")}`)).json<GraphCollection>();
       assert.equal(listed['@odata.context'], CONTEXT);
       assert.deepEqual(listed.value.map((x) => x.id), [id]);
+      const searched = (await c.get(`/v1.0/groups?$search=${encodeURIComponent('"description:all" OR "displayName:ret"')}`)).json<GraphCollection>();
+      assert.deepEqual(searched.value.map((x) => x.id), [id]);
       assert.equal((await c.send('DELETE', `/v1.0/groups/${id}`)).statusCode, 204);
       assert.equal((await c.get(`/v1.0/groups/${id}`)).statusCode, 404);
       assert.equal((await c.send('DELETE', `/v1.0/groups/${id}`)).statusCode, 404);

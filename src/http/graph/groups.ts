@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createGroup, deleteGroup, getGroup, updateGroup } from '../../core/directory/save-group.js';
 import { addGroupMember, idFromODataReference, removeGroupMember } from '../../core/directory/group-members.js';
-import { parseListQuery } from '../../core/query/list-query.js';
-import { groupSchema } from '../../core/directory/directory-schemas.js';
+import { listGroups } from '../../core/directory/list-groups.js';
+import { assertMayAddMember, assertMayChangeRule, assertMayRemoveMember } from '../../core/directory/member-authority.js';
 import type { DirectoryObjectRef, Group } from '../../core/directory/group.js';
 import type { Scope } from '../../core/rbac/scope.js';
 import type { GraphDeps } from './routes.js';
@@ -45,9 +45,8 @@ export const groupRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }
   }
 
   app.get('/groups', { config: { permission: 'Microsoft.Intune_Groups_Read' }, schema: { summary: 'List groups', tags: ['groups'] } }, async (req) => {
-    const query = parseListQuery(queryOptions(req), groupSchema);
-    const page = await deps.groups.list(query);
-    return collection(req, publicUrl, graphVersion(req), GROUPS, query.select ? { ...page, select: query.select } : page, presentGroup);
+    const page = await listGroups(deps, { queryOptions: queryOptions(req) });
+    return collection(req, publicUrl, graphVersion(req), GROUPS, page, presentGroup);
   });
 
   app.post('/groups', { config: { permission: 'Microsoft.Intune_Groups_Create' }, schema: { summary: 'Create a group', tags: ['groups'] } }, async (req, reply) => {
@@ -64,6 +63,9 @@ export const groupRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }
 
   app.patch<{ Params: { id: string } }>('/groups/:id', { config: { permission: 'Microsoft.Intune_Groups_Update' }, schema: { summary: 'Update a group', tags: ['groups'] } }, async (req, reply) => {
     const changes = decodeBody(groupChanges, req.body, 'microsoft.graph.group');
+    if (changes.groupTypes !== undefined || changes.membershipRule !== undefined || changes.membershipRuleProcessingState !== undefined) {
+      await assertMayChangeRule(deps, { principal: req.principal, scope: req.scope, groupId: req.params.id });
+    }
     const { before, after } = await updateGroup(groupDeps, { id: req.params.id, changes });
     await deps.audit.change(req, { activity: 'Update group', category: 'Group', operation: 'Patch', resource: { type: 'Group', id: after.id, displayName: after.displayName, before: presentGroup(before), after: presentGroup(after) } });
     return reply.code(204).send();
@@ -107,28 +109,18 @@ export const groupRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }
     const extra = Object.keys(body).filter((k) => k !== '@odata.id');
     if (extra.length > 0) throw invalidInput(`Property '${extra[0]}' does not exist on a reference; send only @odata.id.`, extra[0]);
     const memberId = idFromODataReference((body as Record<string, unknown>)['@odata.id']);
-    await assertMemberInScope(memberId, req.scope);
+    await assertMayAddMember(deps, { principal: req.principal, scope: req.scope, groupId: req.params.id, memberId });
     const { group, member } = await addGroupMember(deps, { groupId: req.params.id, memberId });
     await deps.audit.change(req, { activity: 'Add member to group', category: 'Group', operation: 'Action', resource: { type: 'Group', id: group.id, displayName: group.displayName, after: { member: `${member.type} ${member.id}` } } });
     return reply.code(204).send();
   });
 
   app.delete<{ Params: { id: string; memberId: string } }>('/groups/:id/members/:memberId/$ref', { config: { permission: 'Microsoft.Intune_Groups_Update' }, schema: { summary: 'Remove a member', tags: ['groups'] } }, async (req, reply) => {
-    await assertMemberInScope(req.params.memberId, req.scope);
+    await assertMayRemoveMember(deps, { principal: req.principal, scope: req.scope, groupId: req.params.id, memberId: req.params.memberId });
     const group = await removeGroupMember(deps, { groupId: req.params.id, memberId: req.params.memberId });
     await deps.audit.change(req, { activity: 'Remove member from group', category: 'Group', operation: 'Action', resource: { type: 'Group', id: group.id, displayName: group.displayName, before: { member: req.params.memberId } } });
     return reply.code(204).send();
   });
-
-  /** A scoped admin may only add or remove users and devices in scope; others answer as missing. */
-  async function assertMemberInScope(memberId: string, scope: Scope) {
-    if (scope.kind === 'all') return;
-    const type = await deps.groups.objectType(memberId);
-    const visible = type === 'user' ? (await deps.users.getMany([memberId], scope)).length > 0
-      : type === 'device' ? (await deps.devices.getMany([memberId], scope)).length > 0
-        : true;
-    if (!visible) throw notFound(`directoryObject ${memberId} was not found.`, '@odata.id');
-  }
 };
 
 function memberPaging(req: FastifyRequest): { top: number; skipToken?: string } {

@@ -136,6 +136,9 @@ for (const dialect of testDialects()) {
       assert.equal((await send('PATCH', `${DM}/roleAssignments/${a.id}`, { resourceScopes: [scope.id, other.id] })).statusCode, 204);
       assert.deepEqual((await send('GET', `${DM}/roleAssignments/${a.id}`)).json<AssignmentJson>().resourceScopes, [scope.id, other.id]);
       await audited('Update role assignment', a.id);
+      // A scope group deleted since does not block other changes.
+      await t.core.groups.delete(other.id);
+      assert.equal((await send('PATCH', `${DM}/roleAssignments/${a.id}`, { displayName: 'Renamed' })).statusCode, 204);
 
       assert.equal((await send('DELETE', `${DM}/roleAssignments/${a.id}`)).statusCode, 204);
       await audited('Delete role assignment', a.id);
@@ -230,6 +233,21 @@ for (const dialect of testDialects()) {
       await assertMayChangeMembers(t.core, asTeacher, plain.id);
       const roleAdministrator = { ...asTeacher, grants: [{ allowed: new Set(builtInRoleByName('Intune Role Administrator')!.allowed), scope: { kind: 'all' as const } }] };
       await assertMayChangeMembers(t.core, roleAdministrator, top.group.id);
+    });
+
+    it('gives the CLI\'s per-role admin group only to a group that already holds the role', async () => {
+      const role = await findRoleByName(t.core, 'Intune Role Administrator');
+      // Made ahead, under the name the CLI uses, by someone allowed to create groups.
+      const squatted = await aGroup(t.core, 'Steward role: Intune Role Administrator');
+      const squatter = await aUser(t.core, 'squatter');
+      await addMembers(t.core, squatted, squatter.id);
+      const first = await ensureRoleAdminGroup(t.core, role);
+      assert.deepEqual([first.createdGroup, first.createdAssignment], [true, true]);
+      assert.notEqual(first.group.id, squatted.id);
+      assert.deepEqual(first.assignment.members, [first.group.id]);
+      assert.deepEqual(await grantsFor(t.core, squatter.id), []);
+      const second = await ensureRoleAdminGroup(t.core, role);
+      assert.deepEqual([second.group.id, second.assignment.id, second.createdGroup, second.createdAssignment], [first.group.id, first.assignment.id, false, false]);
     });
 
     // Privilege escalation: routes in groups.ts (members/$ref, PATCH of the membership rule) do not

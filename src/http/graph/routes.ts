@@ -12,6 +12,7 @@ import { userRoutes } from './users.js';
 import { groupRoutes } from './groups.js';
 import { rbacRoutes } from './rbac.js';
 import { auditEventRoutes } from './audit-events.js';
+import { userImportRoutes } from './user-import.js';
 
 export interface GraphDeps {
   clock: Clock;
@@ -28,6 +29,7 @@ export const graphApi: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }> =
   const o = { deps: opts.deps, publicUrl: opts.publicUrl };
   await app.register(managedDeviceRoutes, o);
   await app.register(userRoutes, o);
+  await app.register(userImportRoutes, o);
   await app.register(groupRoutes, o);
   await app.register(rbacRoutes, o);
   await app.register(auditEventRoutes, { deps: { audit: opts.deps.auditLog }, publicUrl: opts.publicUrl });

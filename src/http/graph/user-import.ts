@@ -68,5 +68,6 @@ function atomicOption(query: unknown): boolean {
   const value = (query as Record<string, unknown> | undefined)?.atomic;
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  throw invalidInput(`atomic must be true or false, got '${String(value).slice(0, 40)}'.`, 'atomic');
+  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  throw invalidInput(`atomic must be true or false (once), got '${shown.slice(0, 40)}'.`, 'atomic');
 }

@@ -4,7 +4,7 @@ import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
 import { bearer, testApp, type TestApp } from '../../../test/support/http.js';
 import {
-  aUserBody, auditEventsFor, directoryClient, GOOD_PASSWORD,
+  aUserBody, auditEventsFor, directoryAdmin, directoryClient, GOOD_PASSWORD,
   type DirectoryClient, type GraphCollection, type GraphErrorBody,
 } from '../../../test/support/directory.js';
 import { isLicensedForEnrollment, stewardSku } from '../../core/directory/licenses.js';
@@ -294,6 +294,28 @@ for (const dialect of testDialects()) {
       assert.equal(page['@odata.context'], `${CONTEXT}(id,displayName)`);
       assert.deepEqual(page.value.map((u) => u.displayName), ['Brooke 259', 'Brooke 257', 'Brooke 255']);
       assert.deepEqual(Object.keys(page.value[0]!).sort(), ['displayName', 'id']);
+    });
+
+    it('searches the way Graph\'s $search does, with and without ConsistencyLevel', async () => {
+      const q = (search: string, more = '') => list(`$search=${encodeURIComponent(search)}&$count=true&$top=999${more}`);
+      const brooke = await q('"displayName:brooke"');
+      assert.equal(brooke['@odata.count'], 130);
+      // Tokenized: a word of displayName starts with the text.
+      const word = await q('"displayName:25"');
+      assert.deepEqual(word.value.map((u) => u.displayName).sort(), ['Alex 250', 'Alex 252', 'Alex 254', 'Alex 256', 'Alex 258', 'Brooke 251', 'Brooke 253', 'Brooke 255', 'Brooke 257', 'Brooke 259']);
+      const either = await q('"userPrincipalName:user001" OR "userPrincipalName:user002"');
+      assert.deepEqual(either.value.map((u) => u.mailNickname).sort(), ['user001', 'user002']);
+      const both = await q('"displayName:alex" AND "mailNickname:user01"', `&$filter=${encodeURIComponent("department eq 'Engineering'")}`);
+      assert.deepEqual(both.value.map((u) => u.mailNickname).sort(), ['user010', 'user014', 'user018']);
+      const res = await t.app.inject({ url: `/v1.0/users?$search=${encodeURIComponent('"displayName:alex 00"')}`, headers: { ...directoryAdmin, consistencylevel: 'eventual' } });
+      assert.deepEqual(res.json<GraphCollection>().value.map((u) => u.displayName).sort(), ['Alex 000', 'Alex 002', 'Alex 004', 'Alex 006', 'Alex 008']);
+      // Paging keeps the search.
+      assert.equal((await c.allIds(`/v1.0/users?$search=${encodeURIComponent('"displayName:brooke"')}&$top=50`)).length, 130);
+      for (const bad of ['adele', '"displayName:x" AND', '"password:x"', '"displayName:x" "mail:y"', '"displayName:"']) {
+        const r = await c.get(`/v1.0/users?$search=${encodeURIComponent(bad)}`);
+        assert.equal(r.statusCode, 400, `${bad}: ${r.body}`);
+        assert.match(r.json<GraphErrorBody>().error.message, /\$search/);
+      }
     });
 
     it('refuses bad query options', async () => {
