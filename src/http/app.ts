@@ -15,6 +15,7 @@ import { graphApi, type GraphDeps } from './graph/routes.js';
 import { apiBase } from './graph/collection.js';
 import { auditTrail } from './audit-trail.js';
 import { oauthRoutes } from './oauth.js';
+import { sessionAuthenticator } from './session-auth.js';
 import { signInRoutes } from './sign-in.js';
 import { deviceManagementRoutes } from './graph/device-management.js';
 import type { Core } from '../core/deps.js';
@@ -70,7 +71,7 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
   });
 
   const audit = auditTrail({ audit: deps.core.auditLog, clock: deps.core.clock });
-  installAuthorization(app, deps.authenticator, (req, reason) => audit.refused(req, 'Authorization refused', { reason }));
+  installAuthorization(app, deps.authenticator, (req, reason) => audit.refused(req, 'Authorization refused', { reason }), sessionAuthenticator(deps.core));
   installMetrics(app, deps.metrics);
 
   await app.register(swagger, {

@@ -55,6 +55,8 @@ export function installAuthorization(
   app: FastifyInstance,
   authenticator: Authenticator,
   onForbidden?: (req: FastifyRequest, reason: string) => Promise<void>,
+  /** People in the web pages: the session cookie (with CSRF checks), used when no bearer token is sent. */
+  authenticateSession?: (req: FastifyRequest) => Promise<Principal | undefined>,
 ): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('scope', null as never); // set on every request in onRequest below
@@ -82,9 +84,12 @@ export function installAuthorization(
     if (permission === 'public') { req.authorized = true; return; }
     if (permission === 'device') return;
     const token = bearerToken(req);
-    if (!token) throw new StewardError('unauthenticated', 'Access token is empty: send an Authorization: Bearer header with a token from POST /oauth2/token.');
-    const principal = await authenticator.authenticate(token);
-    if (!principal) throw new StewardError('unauthenticated', 'Access token is not valid or has expired.');
+    const principal = token ? await authenticator.authenticate(token) : await authenticateSession?.(req);
+    if (!principal) {
+      throw new StewardError('unauthenticated', token
+        ? 'Access token is not valid or has expired.'
+        : 'Access token is empty: send an Authorization: Bearer header with a token from POST /oauth2/token, or sign in.');
+    }
     req.principal = principal;
     if (!isAllowed(principal, permission)) {
       const reason = `The caller's roles do not grant ${permission}.`;

@@ -160,6 +160,14 @@ for (const dialect of testDialects()) {
       assert.equal((await t.app.inject({ method: 'POST', url: '/auth/signout' })).statusCode, 204, 'signed out already');
     });
 
+    it('ends the session a browser already holds when it signs in again', async () => {
+      const person = await aPerson(t.core);
+      const first = await signInThroughApi(t, person);
+      const res = await post(t.app, '/auth/signin', { userName: person.userPrincipalName, password: PASSWORD }, { cookie: first.cookieHeader });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal((await session(first.cookieHeader)).statusCode, 401);
+    });
+
     it('ends other sessions when the password is changed at sign-in', async () => {
       const person = await aPerson(t.core, { forceChange: true });
       // A session from before the change (as if signed in before the admin forced a change).

@@ -84,6 +84,9 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
 
   async function signedIn(req: FastifyRequest, reply: FastifyReply, o: { user: User; token: string; csrfToken: string }, methods: string[]) {
     await actAs(req, o.user);
+    // Signing in again from a browser that holds a session ends that one: one cookie, one session.
+    const previous = sessionTokenOf(req);
+    if (previous !== undefined) await endSession(deps, previous);
     await deps.audit.change(req, { activity: 'Sign in', category: 'User', operation: 'Action', resource: { type: 'User', id: o.user.id, displayName: o.user.userPrincipalName, after: { authenticationMethods: methods } } });
     void reply.header('set-cookie', sessionCookie(o.token));
     return reply.code(200).send({ status: 'signedIn', csrfToken: o.csrfToken, user: presentUser(o.user) });

@@ -49,6 +49,12 @@ export async function createTestSchema(url: string): Promise<{ schema: string; d
 
 async function openTestPostgres(url: string, options?: { migrate?: boolean }): Promise<Database> {
   const { schema, drop } = await createTestSchema(url);
-  const database = await openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, poolSize: 4, migrate: options?.migrate });
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, poolSize: 4, migrate: options?.migrate });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
   return { ...database, close: async () => { await database.close(); await drop(); } };
 }

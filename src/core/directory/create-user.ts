@@ -4,7 +4,7 @@ import { invalidInput } from '../errors.js';
 import { checkPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { UserStore } from './ports.js';
 import type { User, UserWritable } from './user.js';
-import { checkDisplayName, checkMailNickname, checkUserPrincipalName, nicknameFrom } from './validate.js';
+import { checkDisplayName, checkMail, checkMailNickname, checkUserPrincipalName, nicknameFrom } from './validate.js';
 
 export interface PasswordProfile {
   password: string;
@@ -27,6 +27,7 @@ export async function createUser(deps: CreateUserDeps, input: NewUser): Promise<
   const upn = checkUserPrincipalName(input.userPrincipalName);
   const displayName = checkDisplayName(input.displayName);
   const mailNickname = checkMailNickname(input.mailNickname ?? nicknameFrom(upn));
+  const mail = input.mail ? checkMail(input.mail) : null;
   let credential: { passwordHash: string; forceChangePasswordNextSignIn: boolean } | undefined;
   if (input.passwordProfile) {
     const problem = checkPasswordPolicy(input.passwordProfile.password, { userPrincipalName: upn });
@@ -41,7 +42,7 @@ export async function createUser(deps: CreateUserDeps, input: NewUser): Promise<
     userPrincipalName: upn,
     displayName,
     mailNickname,
-    mail: input.mail ?? null,
+    mail,
     givenName: input.givenName ?? null,
     surname: input.surname ?? null,
     department: input.department ?? null,

@@ -15,8 +15,8 @@ export interface GroupDeps {
   onRuleChanged?(group: Group): Promise<void>;
 }
 
-function checkGroup(g: Group): Group {
-  checkDisplayName(g.displayName);
+function checkGroup(input: Group): Group {
+  const g = { ...input, displayName: checkDisplayName(input.displayName) };
   checkMailNickname(g.mailNickname);
   if (g.mailEnabled) throw invalidInput('mailEnabled: Steward groups are security groups; mail-enabled groups are not supported.', 'mailEnabled');
   if (!g.securityEnabled) throw invalidInput('securityEnabled must be true: Steward groups are security groups.', 'securityEnabled');

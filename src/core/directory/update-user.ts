@@ -4,7 +4,7 @@ import type { Scope } from '../rbac/scope.js';
 import type { UserStore } from './ports.js';
 import type { User, UserWritable } from './user.js';
 import type { PasswordProfile } from './create-user.js';
-import { checkDisplayName, checkMailNickname, checkUserPrincipalName } from './validate.js';
+import { checkDisplayName, checkMail, checkMailNickname, checkUserPrincipalName } from './validate.js';
 
 export type UserChanges = Partial<UserWritable> & { passwordProfile?: PasswordProfile };
 
@@ -20,6 +20,7 @@ export async function updateUser(
   if (changes.userPrincipalName !== undefined) changes.userPrincipalName = checkUserPrincipalName(changes.userPrincipalName);
   if (changes.displayName !== undefined) changes.displayName = checkDisplayName(changes.displayName);
   if (changes.mailNickname !== undefined && changes.mailNickname !== null) changes.mailNickname = checkMailNickname(changes.mailNickname);
+  if (changes.mail !== undefined && changes.mail !== null) changes.mail = changes.mail.trim() === '' ? null : checkMail(changes.mail);
   if (passwordProfile) {
     const problem = checkPasswordPolicy(passwordProfile.password, { userPrincipalName: changes.userPrincipalName ?? before.userPrincipalName });
     if (problem) throw invalidInput(`passwordProfile.password: ${problem}`, 'passwordProfile');

@@ -3,6 +3,8 @@ import { invalidInput } from '../errors.js';
 
 // Entra: the local part allows letters, digits and ' . - _ ! # ^ ~; the domain is a DNS name.
 const UPN = /^[A-Za-z0-9'._!#^~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+// An SMTP address as Entra accepts for user.mail: a local part without spaces, quotes or brackets.
+const MAIL = /^[^\s@"()<>[\],;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 // Entra forbids @ () \ [] " ; : <> , and spaces in mailNickname.
 const MAIL_NICKNAME = /^[^@()\\[\]";:<>,\s]{1,64}$/;
 
@@ -11,6 +13,12 @@ export function checkUserPrincipalName(upn: string): string {
   if (!UPN.test(trimmed) || trimmed.startsWith('.') || trimmed.includes('.@')) {
     throw invalidInput(`userPrincipalName '${upn.slice(0, 120)}' is not valid: expected name@domain, letters, digits and ' . - _ ! # ^ ~ before the @.`, 'userPrincipalName');
   }
+  return trimmed;
+}
+
+export function checkMail(mail: string): string {
+  const trimmed = mail.trim();
+  if (!MAIL.test(trimmed)) throw invalidInput(`mail '${mail.slice(0, 120)}' is not a valid email address.`, 'mail');
   return trimmed;
 }
 

@@ -2,13 +2,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
-import { testApp, type TestApp } from '../../../test/support/http.js';
+import { testApp, tokenAuthenticator, type TestApp } from '../../../test/support/http.js';
+import type { Authenticator, ResourceOperation } from '../../core/auth/principal.js';
 import {
   auditEventsFor, directoryClient, type DirectoryClient, type GraphCollection, type GraphErrorBody,
 } from '../../../test/support/directory.js';
 
 const CONTEXT = 'https://mdm.example.test/v1.0/$metadata#groups';
 const OBJECTS = 'https://mdm.example.test/v1.0/$metadata#directoryObjects';
+const SCOPED_OPERATIONS: ResourceOperation[] = [
+  'Microsoft.Intune_Groups_Create', 'Microsoft.Intune_Groups_Read', 'Microsoft.Intune_Groups_Update', 'Microsoft.Intune_Users_Read',
+];
 
 async function expectError(res: { statusCode: number; body: string; json<T>(): T }, status: number, message: RegExp) {
   assert.equal(res.statusCode, status, res.body);
@@ -46,7 +50,8 @@ for (const dialect of testDialects()) {
       assert.equal(g.membershipRuleProcessingState, null);
       const id = String(g.id);
       assert.equal((await c.get(`/v1.0/groups/${id}`)).json<Record<string, unknown>>().description, 'Shops');
-      assert.equal((await c.send('PATCH', `/v1.0/groups/${id}`, { description: 'All shops' })).statusCode, 204);
+      assert.equal((await c.send('PATCH', `/v1.0/groups/${id}`, { description: 'All shops', displayName: '  Retail  ' })).statusCode, 204);
+      assert.equal((await c.get(`/v1.0/groups/${id}`)).json<Record<string, unknown>>().displayName, 'Retail');
       assert.equal((await c.get(`/v1.0/groups/${id}`)).json<Record<string, unknown>>().description, 'All shops');
       const listed = (await c.get(`/v1.0/groups?$filter=${encodeURIComponent("displayName eq 'Retail'")}`)).json<GraphCollection>();
       assert.equal(listed['@odata.context'], CONTEXT);
@@ -273,6 +278,56 @@ for (const dialect of testDialects()) {
       await patch(`/v1.0/users/${resident.id}`, { city: 'Elsewhere' });
       assert.deepEqual(await memberIds(g.id), [resident.id]);
       assert.equal((await c.send('DELETE', `/v1.0/groups/${g.id}/members/${resident.id}/$ref`)).statusCode, 204);
+    });
+  });
+
+  describe(`group members changed by an admin scoped to groups on ${dialect.name}`, () => {
+    let database: Database;
+    let t: TestApp;
+    let c: DirectoryClient;
+    // Tokens 'scoped:<group id>' sign in an API client whose role is scoped to that group.
+    const authenticator: Authenticator = {
+      authenticate: async (token) => {
+        if (token.startsWith('scoped:')) {
+          return { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped-client', grants: [{ allowed: new Set(SCOPED_OPERATIONS), scope: { kind: 'groups', groupIds: [token.slice(7)] } }] };
+        }
+        return tokenAuthenticator.authenticate(token);
+      },
+    };
+    before(async () => {
+      database = await dialect.open();
+      t = await testApp(database, { authenticator });
+      c = directoryClient(t.app);
+    });
+    after(async () => { await t.app.close(); await database.close(); });
+
+    it('may not widen its scope by nesting groups or by changing a scope group\'s rule', async () => {
+      const scopeGroup = await c.createGroup({ displayName: 'School A' });
+      const [pupil, outsider] = [await c.createUser(), await c.createUser()];
+      assert.equal((await c.addMember(scopeGroup.id, pupil.id)).statusCode, 204);
+      const scoped = directoryClient(t.app, { authorization: `Bearer scoped:${scopeGroup.id}` });
+      const classGroup = await scoped.createGroup({ displayName: 'Class 5b' });
+
+      assert.equal((await scoped.addMember(classGroup.id, pupil.id)).statusCode, 204);
+      await expectError(await scoped.addMember(classGroup.id, outsider.id), 404, /not found/);
+      // A group of in-scope users may be nested; one with an outsider, or a dynamic one, may not.
+      assert.equal((await scoped.addMember(scopeGroup.id, classGroup.id)).statusCode, 204);
+      const mixed = await c.createGroup({ displayName: 'Mixed' });
+      assert.equal((await c.addMember(mixed.id, outsider.id)).statusCode, 204);
+      await expectError(await scoped.addMember(scopeGroup.id, mixed.id), 403, /outside your scope/);
+      const everyone = await c.createGroup({ groupTypes: ['DynamicMembership'], membershipRule: 'user.accountEnabled -eq true' });
+      await expectError(await scoped.addMember(scopeGroup.id, everyone.id), 403, /dynamic group/);
+      assert.deepEqual((await scoped.allIds('/v1.0/users')).sort(), [pupil.id]);
+
+      // Rules of groups that are, or are nested in, the scope group are out of bounds; others are fine.
+      await expectError(await scoped.send('PATCH', `/v1.0/groups/${classGroup.id}`, { groupTypes: ['DynamicMembership'], membershipRule: 'user.accountEnabled -eq true' }), 403, /scope/);
+      await expectError(await scoped.send('PATCH', `/v1.0/groups/${scopeGroup.id}`, { groupTypes: ['DynamicMembership'], membershipRule: 'user.accountEnabled -eq true' }), 403, /scope/);
+      assert.equal((await scoped.send('PATCH', `/v1.0/groups/${classGroup.id}`, { description: 'still fine' })).statusCode, 204);
+      const own = await scoped.createGroup({ groupTypes: ['DynamicMembership'], membershipRule: 'user.city -eq "Paris"' });
+      assert.equal((await scoped.send('PATCH', `/v1.0/groups/${own.id}`, { membershipRule: 'user.city -eq "Lyon"' })).statusCode, 204);
+
+      await expectError(await scoped.send('DELETE', `/v1.0/groups/${mixed.id}/members/${outsider.id}/$ref`), 404, /not found/);
+      assert.equal((await scoped.send('DELETE', `/v1.0/groups/${classGroup.id}/members/${pupil.id}/$ref`)).statusCode, 204);
     });
   });
 }

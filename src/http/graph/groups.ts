@@ -10,7 +10,7 @@ import type { GraphDeps } from './routes.js';
 import { collection, contextUrl, graphVersion, nextLink, queryOptions } from './collection.js';
 import { decodeBody } from './body.js';
 import { presentDeviceMember, presentGroup, presentUser } from './directory-present.js';
-import { invalidInput, notFound } from '../../core/errors.js';
+import { invalidInput } from '../../core/errors.js';
 
 const writable = {
   displayName: z.string().max(256, 'must be at most 256 characters'),

@@ -250,15 +250,21 @@ for (const dialect of testDialects()) {
       assert.deepEqual([second.group.id, second.assignment.id, second.createdGroup, second.createdAssignment], [first.group.id, first.assignment.id, false, false]);
     });
 
-    // Privilege escalation: routes in groups.ts (members/$ref, PATCH of the membership rule) do not
-    // call assertMayChangeMembers yet; see the report that came with role-groups.ts.
-    it('refuses a School Administrator adding themselves to the Intune Administrator group', { todo: 'groups.ts must call assertMayChangeMembers' }, async () => {
+    // The privilege escalation role-groups.ts guards against, through the real routes.
+    it('refuses a School Administrator adding themselves to the Intune Administrator group', async () => {
       const schoolGroup = (await ensureRoleAdminGroup(t.core, await findRoleByName(t.core, 'School Administrator'))).group;
       const top = (await ensureRoleAdminGroup(t.core, await findRoleByName(t.core, 'Intune Administrator'))).group;
       const climber = await aUser(t.core, 'climber');
       await addMembers(t.core, schoolGroup, climber.id);
       const res = await send('POST', `/v1.0/groups/${top.id}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${climber.id}` }, asMember(climber.id));
       assert.equal(res.statusCode, 403, res.body);
+      // Nor through a group of their own nested in it, nor by giving it a rule that picks them.
+      const own = await aGroup(t.core, 'climber\'s own');
+      await addMembers(t.core, own, climber.id);
+      const nest = await send('POST', `/v1.0/groups/${top.id}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/groups/${own.id}` }, asMember(climber.id));
+      assert.equal(nest.statusCode, 403, nest.body);
+      const rule = await send('PATCH', `/v1.0/groups/${top.id}`, { groupTypes: ['DynamicMembership'], membershipRule: `user.userPrincipalName -eq "${climber.userPrincipalName}"` }, asMember(climber.id));
+      assert.equal(rule.statusCode, 403, rule.body);
       assert.equal((await send('GET', `${DM}/roleAssignments`, undefined, asMember(climber.id))).statusCode, 403);
     });
 

@@ -2,9 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
-import { bearer, PUBLIC_URL, testApp, type TestApp } from '../../../test/support/http.js';
-import { auditTrail } from '../audit-trail.js';
-import { userImportRoutes } from './user-import.js';
+import { bearer, testApp, type TestApp } from '../../../test/support/http.js';
 import { createGroup } from '../../core/directory/save-group.js';
 import { allScope } from '../../core/rbac/scope.js';
 import { parseListQuery } from '../../core/query/list-query.js';
@@ -23,11 +21,6 @@ for (const dialect of testDialects()) {
     before(async () => {
       database = await dialect.open();
       t = await testApp(database);
-      await t.app.register(userImportRoutes, {
-        prefix: '/v1.0',
-        deps: { ...t.core, audit: auditTrail({ audit: t.core.auditLog, clock: t.core.clock }) },
-        publicUrl: PUBLIC_URL,
-      });
       await createGroup({ groups: t.core.groups, clock: t.core.clock }, { displayName: 'Sales', mailNickname: 'sales' });
     });
     after(async () => { await t.app.close(); await database.close(); });

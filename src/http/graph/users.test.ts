@@ -153,6 +153,8 @@ for (const dialect of testDialects()) {
         [aUserBody({ passwordProfile: { password: 'Password2024!!' } }), /passwordProfile.*common word/, 'passwordProfile'],
         [aUserBody({ userPrincipalName: 'jordan.miller@contoso.example', passwordProfile: { password: 'jordan.miller-1234' } }), /passwordProfile.*user name/, 'passwordProfile'],
         [aUserBody({ mailNickname: 'has space' }), /mailNickname/, 'mailNickname'],
+        [aUserBody({ mail: 'not an address' }), /mail/, 'mail'],
+        [aUserBody({ mail: 'two@@contoso.example' }), /mail/, 'mail'],
       ];
       for (const [body, message, target] of cases) {
         await badRequest(await c.send('POST', '/v1.0/users', body), message, target);
@@ -165,6 +167,9 @@ for (const dialect of testDialects()) {
       await badRequest(await c.send('PATCH', `/v1.0/users/${u.id}`, { displayName: '' }), /displayName/, 'displayName');
       await badRequest(await c.send('PATCH', `/v1.0/users/${u.id}`, { displayName: null }), /displayName/, 'displayName');
       await badRequest(await c.send('PATCH', `/v1.0/users/${u.id}`, { userPrincipalName: 'bad' }), /userPrincipalName/, 'userPrincipalName');
+      await badRequest(await c.send('PATCH', `/v1.0/users/${u.id}`, { mail: 'nope' }), /mail/, 'mail');
+      assert.equal((await c.send('PATCH', `/v1.0/users/${u.id}`, { mail: ' Adele.Vance@contoso.example ' })).statusCode, 204);
+      assert.equal((await c.get(`/v1.0/users/${u.id}`)).json<Record<string, unknown>>().mail, 'Adele.Vance@contoso.example');
     });
 
     it('lists the licenses with how many are used, and assigns and removes them', async () => {
