@@ -18,7 +18,10 @@ export async function serveCommand(config: Config): Promise<void> {
     `  CA          ${join(dataDir, 'pki', 'ca.crt')} (trust it on admin machines to avoid browser warnings)`,
     `  API docs    ${base}/docs`,
     '',
-    'Next: sign in with an API client (see README "Using the admin API") and enroll devices.',
+    'Next steps (in another terminal, from this directory):',
+    `  create an admin:       npm run -s steward -- admin create --data-dir ${config.dataDir} --email you@example.com --password '<a long passphrase>'`,
+    `  create an API client:  npm run -s steward -- api-client create --data-dir ${config.dataDir} --name automation --role "Intune Administrator"`,
+    '  then get a token at POST /oauth2/token and call the Graph API (README, "Using the admin API").',
     '',
   ].join('\n'));
 

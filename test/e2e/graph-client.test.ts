@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +19,10 @@ import { findRoleByName } from '../../src/core/rbac/roles.js';
 import { addGroupMember } from '../../src/core/directory/group-members.js';
 import { createLogger } from '../../src/log/logger.js';
 import { httpsRequest } from '../support/https.js';
+import { freePort } from '../support/process.js';
 
 const SCRIPT = fileURLToPath(new URL('../support/graph-client-script.ts', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe('the official Graph client against Steward', () => {
   let dir: string;

@@ -3,10 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, steward, waitForOutput } from '../support/process.js';
+import { exited, freePort, steward, waitForOutput } from '../support/process.js';
 import { httpsRequest } from '../support/https.js';
 import { postgresTestUrl, createTestSchema } from '../../src/store/testing.js';
 
@@ -99,13 +98,3 @@ describe('steward serve', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -1,5 +1,6 @@
 // Runs the real `steward` command in a child process, as a user would.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,5 +42,16 @@ export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: Re
     child.stdout.on('data', onData);
     child.stderr.on('data', onErr);
     child.on('close', onClose);
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
   });
 }

@@ -1,5 +1,5 @@
 // Who is making an admin API request, and what they may do where.
-import type { Scope } from '../rbac/scope.js';
+import { unionOfScopes, type Scope } from '../rbac/scope.js';
 
 /**
  * Intune resource operations, as Intune's role definitions name them
@@ -7,7 +7,10 @@ import type { Scope } from '../rbac/scope.js';
  */
 export type ResourceOperation = `Microsoft.Intune_${string}_${string}`;
 
-/** One role assignment's worth of rights: the role's operations over the assignment's scope. */
+/**
+ * One role assignment's worth of rights: the role's operations over the assignment's scope, its
+ * scope groups and scope tags (one clause; `allScope` for Steward's own principals and tests).
+ */
 export interface Grant {
   allowed: ReadonlySet<ResourceOperation>;
   scope: Scope;
@@ -26,15 +29,12 @@ export function isAllowed(principal: Principal, operation: ResourceOperation): b
   return principal.grants.some((g) => g.allowed.has(operation));
 }
 
-/** Where the principal may use `operation`: the union of the scopes of the grants that allow it. */
+/**
+ * Where the principal may use `operation`: the union of the scopes of the grants that allow it,
+ * each grant keeping its own groups and tags together (see core/rbac/scope.ts).
+ */
 export function scopeFor(principal: Principal, operation: ResourceOperation): Scope {
-  const groupIds = new Set<string>();
-  for (const g of principal.grants) {
-    if (!g.allowed.has(operation)) continue;
-    if (g.scope.kind === 'all') return g.scope;
-    for (const id of g.scope.groupIds) groupIds.add(id);
-  }
-  return { kind: 'groups', groupIds: [...groupIds] };
+  return unionOfScopes(principal.grants.filter((g) => g.allowed.has(operation)).map((g) => g.scope));
 }
 
 /** Verifies a bearer token and says whose it is; undefined for a token that is not valid. */

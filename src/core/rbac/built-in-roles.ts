@@ -19,7 +19,8 @@
 // - Intune Administrator. In Microsoft's world "Intune Administrator" (formerly Intune Service
 //   Administrator) is an Entra directory role with full rights over Intune; Intune's role list
 //   does not contain it. Steward has no directory roles, so it models it as a built-in role
-//   granting every operation in the catalogue, Steward extensions included.
+//   granting every operation in the catalogue, Steward extensions included. Like the Entra
+//   role, scope tags do not limit it (its assignments' scope groups still do; grants.ts).
 // - The Steward extension operations (users, groups, licences, API clients) in each role: Entra
 //   roles cover them in Microsoft's world, so nothing on the reference page says who gets them.
 //   See `stewardGrants` below for who gets what and why.
@@ -349,6 +350,9 @@ const intuneAdministrator: RoleDefinitionData = {
   isBuiltIn: true,
   allowed: resourceOperations.map((o) => o.id),
 };
+
+/** The built-in role that scope tags do not limit (core/rbac/grants.ts). */
+export const intuneAdministratorRoleId = intuneAdministrator.id;
 
 export const builtInRoles: readonly RoleDefinitionData[] = [
   intuneAdministrator,

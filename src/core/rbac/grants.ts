@@ -2,9 +2,10 @@
 // (directly or through nested groups), each granting its role's operations over its scope.
 import type { Grant } from '../auth/principal.js';
 import type { GroupStore } from '../directory/ports.js';
-import type { RbacStore } from './model.js';
+import { defaultScopeTag, type RbacStore, type RoleAssignment } from './model.js';
 import { allRoles } from './roles.js';
-import { allScope } from './scope.js';
+import { intuneAdministratorRoleId } from './built-in-roles.js';
+import { allScope, type Scope } from './scope.js';
 
 export async function grantsFor(deps: { rbac: RbacStore; groups: GroupStore }, memberId: string): Promise<Grant[]> {
   const [groups, assignments] = await Promise.all([deps.groups.transitiveMemberOf(memberId), deps.rbac.assignments()]);
@@ -15,8 +16,19 @@ export async function grantsFor(deps: { rbac: RbacStore; groups: GroupStore }, m
   return relevant.flatMap((a): Grant[] => {
     const role = roles.get(a.roleDefinitionId);
     if (!role) return [];
-    // The all* scope types reach every user and device; Steward does not split users from devices.
-    const scope = a.scopeType === 'resourceScope' ? { kind: 'groups' as const, groupIds: a.resourceScopes } : allScope;
-    return [{ allowed: new Set(role.allowed), scope }];
+    return [{ allowed: new Set(role.allowed), scope: assignmentScope(a, role.id) }];
   });
+}
+
+/**
+ * An assignment's scope: its groups (the all* scope types reach every user and device; Steward
+ * does not split users from devices) and its scope tags, the Default tag when it names none.
+ * The built-in Intune Administrator is not limited by scope tags: it stands for Entra's Intune
+ * Administrator directory role, which Intune's scope tags never limit (built-in-roles.ts); it is
+ * also the role `steward admin create` hands out, which must not lose sight of what others tag.
+ */
+function assignmentScope(a: RoleAssignment, roleId: string): Scope {
+  const groupIds = a.scopeType === 'resourceScope' ? a.resourceScopes : 'all';
+  const tagIds = roleId === intuneAdministratorRoleId ? 'all' : a.roleScopeTagIds.length > 0 ? a.roleScopeTagIds : [defaultScopeTag.id];
+  return groupIds === 'all' && tagIds === 'all' ? allScope : { kind: 'clauses', clauses: [{ groupIds, tagIds }] };
 }

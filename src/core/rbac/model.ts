@@ -38,6 +38,12 @@ export interface RoleScopeTag {
 /** Intune's built-in scope tag, which every object carries unless given others. */
 export const defaultScopeTag: RoleScopeTag = { id: '0', displayName: 'Default', description: 'Built-in scope tag', isBuiltIn: true };
 
+/**
+ * Objects that carry scope tags (Graph's roleScopeTagIds on them), by their Graph type name.
+ * Policies and apps join this list as they arrive.
+ */
+export type ScopeTaggedType = 'managedDevice';
+
 export interface ApiClient {
   id: string;
   clientId: string;
@@ -58,6 +64,13 @@ export interface RbacStore {
   scopeTags(): Promise<RoleScopeTag[]>;
   saveScopeTag(tag: RoleScopeTag): Promise<'saved' | 'duplicate'>;
   deleteScopeTag(id: string): Promise<boolean>;
+  /**
+   * Replaces the scope tags of one object. Only this writes them, so that an object saved from an
+   * older read (an inventory update) never undoes a tag change. ['0'] alone is stored as no tag.
+   */
+  setObjectScopeTags(type: ScopeTaggedType, id: string, tagIds: readonly string[]): Promise<void>;
+  /** How many objects of each type carry the tag (those with none carry Default: not counted). */
+  scopeTagUsage(tagId: string): Promise<{ type: ScopeTaggedType; count: number }[]>;
 }
 
 export interface ApiClientStore {
