@@ -10,6 +10,8 @@ export async function serveCommand(config: Config): Promise<void> {
   const server = await startServer(config);
   const base = config.publicUrl.href.replace(/\/$/, '');
   const dataDir = resolve(config.dataDir);
+  // Never print the database URL: it may carry a password.
+  const where = config.databaseUrl ? '--database-url "$STEWARD_DATABASE_URL"' : `--data-dir ${config.dataDir}`;
   process.stdout.write([
     '',
     `Steward ${version} is running at ${base}`,
@@ -19,8 +21,8 @@ export async function serveCommand(config: Config): Promise<void> {
     `  API docs    ${base}/docs`,
     '',
     'Next steps (in another terminal, from this directory):',
-    `  create an admin:       npm run -s steward -- admin create --data-dir ${config.dataDir} --email you@example.com --password '<a long passphrase>'`,
-    `  create an API client:  npm run -s steward -- api-client create --data-dir ${config.dataDir} --name automation --role "Intune Administrator"`,
+    `  create an admin:       npm run -s steward -- admin create ${where} --email you@example.com --password '<a long passphrase>'`,
+    `  create an API client:  npm run -s steward -- api-client create ${where} --name automation --role "Intune Administrator"`,
     '  then get a token at POST /oauth2/token and call the Graph API (README, "Using the admin API").',
     '',
   ].join('\n'));

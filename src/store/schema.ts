@@ -134,6 +134,14 @@ export interface RoleScopeTagsTable {
   description: string | null;
 }
 
+/** Scope tags on objects (migrations/0007); an object with no row carries Default, '0'. */
+export interface ObjectScopeTagsTable {
+  /** A ScopeTaggedType (core/rbac/model.ts): 'managedDevice'. */
+  object_type: string;
+  object_id: string;
+  tag_id: string;
+}
+
 export interface ApiClientsTable {
   id: string;
   client_id: string;
@@ -150,6 +158,7 @@ export interface Schema {
   role_definitions: RoleDefinitionsTable;
   role_assignments: RoleAssignmentsTable;
   role_scope_tags: RoleScopeTagsTable;
+  object_scope_tags: ObjectScopeTagsTable;
   api_clients: ApiClientsTable;
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;

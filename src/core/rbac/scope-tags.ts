@@ -2,7 +2,7 @@
 // Intune's built-in Default, which cannot be changed or deleted.
 import { randomUUID } from 'node:crypto';
 import { invalidInput, notFound, StewardError } from '../errors.js';
-import { defaultScopeTag, type RbacStore, type RoleScopeTag } from './model.js';
+import { defaultScopeTag, type RbacStore, type RoleScopeTag, type ScopeTaggedType } from './model.js';
 import { customRolesAndAssignments } from './roles.js';
 
 export async function allScopeTags(deps: { rbac: RbacStore }): Promise<RoleScopeTag[]> {
@@ -22,14 +22,20 @@ export async function createScopeTag(deps: { rbac: RbacStore }, input: { display
   return tag;
 }
 
-/** Deletes a scope tag that no custom role or role assignment carries any more. */
+const plural: Record<ScopeTaggedType, [string, string]> = { managedDevice: ['managed device', 'managed devices'] };
+
+/** Deletes a scope tag that no custom role, role assignment or object (a device) carries any more. */
 export async function deleteScopeTag(deps: { rbac: RbacStore }, input: { id: string }): Promise<RoleScopeTag> {
   if (input.id === defaultScopeTag.id) throw new StewardError('forbidden', 'The built-in Default scope tag cannot be deleted.', 'id');
   const tag = (await deps.rbac.scopeTags()).find((t) => t.id === input.id);
   if (!tag) throw notFound(`roleScopeTag ${input.id} was not found.`, 'id');
   const users = (await customRolesAndAssignments(deps)).filter((x) => x.roleScopeTagIds.includes(tag.id));
-  if (users.length > 0) {
-    throw invalidInput(`Scope tag ${tag.displayName} is in use by ${users.slice(0, 3).map((x) => x.displayName).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}; remove it from them first.`, 'id');
+  const objects = (await deps.rbac.scopeTagUsage(tag.id)).filter((u) => u.count > 0)
+    .map((u) => `${u.count} ${plural[u.type][u.count === 1 ? 0 : 1]}`);
+  if (users.length > 0 || objects.length > 0) {
+    const named = [...users.slice(0, 3).map((x) => x.displayName), ...(users.length > 3 ? [`${users.length - 3} more roles or assignments`] : []), ...objects];
+    const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}` : named.join('');
+    throw invalidInput(`Scope tag ${tag.displayName} is in use by ${list}; remove it from them first.`, 'id');
   }
   if (!(await deps.rbac.deleteScopeTag(tag.id))) throw notFound(`roleScopeTag ${input.id} was not found.`, 'id');
   return tag;

@@ -6,6 +6,7 @@ import { migration as m0003 } from './0003-rbac.js';
 import { migration as m0004 } from './0004-audit.js';
 import { migration as m0005 } from './0005-signing-keys.js';
 import { migration as m0006 } from './0006-sessions.js';
+import { migration as m0007 } from './0007-scope-tags.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, StewardMigration> = {
   '0004-audit': m0004,
   '0005-signing-keys': m0005,
   '0006-sessions': m0006,
+  '0007-scope-tags': m0007,
 };
