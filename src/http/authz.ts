@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StewardError } from '../core/errors.js';
 import { isAllowed, scopeFor, type Authenticator, type Principal, type ResourceOperation } from '../core/auth/principal.js';
+import { noScope } from '../core/rbac/scope.js';
 import type { Scope } from '../core/rbac/scope.js';
 
 /**
@@ -41,8 +42,6 @@ export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
   return declared.get(app) ?? [];
 }
 
-// Deny by default: a request whose scope was never set sees nothing rather than everything.
-const noScope: Scope = { kind: 'groups', groupIds: [] };
 
 function bearerToken(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
@@ -78,6 +77,7 @@ export function installAuthorization(
   // Authentication and the declared check run before the body is read, so that an
   // unauthenticated 50 MB upload is refused without being parsed.
   app.addHook('onRequest', async (req) => {
+    // Deny by default: a request whose scope was never set sees nothing rather than everything.
     req.scope = noScope;
     const permission = req.routeOptions.config.permission;
     if (permission === undefined) return; // not-found handler: nothing to authorize

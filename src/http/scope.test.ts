@@ -155,9 +155,13 @@ for (const dialect of testDialects()) {
       assert.equal(users['@odata.count'], 3);
       // An operation only the help desk role grants reaches only the help desk scope.
       const principal: Principal = { kind: 'user', id: twoHats.id, displayName: '', name: '', grants: await grantsFor(t.core, twoHats.id) };
-      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_RemoteTasks_Wipe'), { kind: 'groups', groupIds: [scopeGroup.id] });
-      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_ApiClients_Read'), { kind: 'groups', groupIds: [other.id] });
-      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_Roles_Delete'), { kind: 'groups', groupIds: [] });
+      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_RemoteTasks_Wipe'), { kind: 'clauses', clauses: [{ groupIds: [scopeGroup.id], tagIds: ['0'] }] });
+      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_ApiClients_Read'), { kind: 'clauses', clauses: [{ groupIds: [other.id], tagIds: ['0'] }] });
+      assert.deepEqual(scopeFor(principal, 'Microsoft.Intune_Roles_Delete'), { kind: 'clauses', clauses: [] });
+      // Both grant device reads, with the same (Default) tag: one clause over both groups.
+      const read = scopeFor(principal, 'Microsoft.Intune_ManagedDevices_Read');
+      assert.ok(read.kind === 'clauses' && read.clauses.length === 1 && read.clauses[0]!.groupIds !== 'all', JSON.stringify(read));
+      assert.deepEqual([[...read.clauses[0]!.groupIds].sort(), read.clauses[0]!.tagIds], [[scopeGroup.id, other.id].sort(), ['0']]);
     });
 
     it('widens to everything when one of the assignments is over all users and devices', async () => {

@@ -10,7 +10,7 @@ import { managedDeviceStore } from './managed-devices.js';
 import type { GroupStore, UserStore } from '../core/directory/ports.js';
 import type { Group } from '../core/directory/group.js';
 import type { User } from '../core/directory/user.js';
-import { allScope } from '../core/rbac/scope.js';
+import { allScope, scopeOf } from '../core/rbac/scope.js';
 import { parseListQuery } from '../core/query/list-query.js';
 import { userSchema } from '../core/directory/directory-schemas.js';
 import { aManagedDevice } from '../../test/support/devices.js';
@@ -179,13 +179,13 @@ for (const dialect of testDialects()) {
       const [inside, deep, outside] = [await newUser(), await newUser(), await newUser()];
       await groups.addMembers(scopeGroup.id, [member(inside.id), member(nested.id, 'group')], 'assigned', NOW);
       await groups.addMembers(nested.id, [member(deep.id)], 'assigned', NOW);
-      const scope = { kind: 'groups' as const, groupIds: [scopeGroup.id] };
+      const scope = scopeOf([scopeGroup.id], 'all');
       const listed = await users.list(parseListQuery({ $top: '999' }, userSchema), scope);
       assert.deepEqual(listed.items.map((u) => u.id).sort(), [inside.id, deep.id].sort());
       assert.equal(await users.get(outside.id, scope), undefined);
       assert.equal((await users.get(deep.userPrincipalName, scope))?.id, deep.id);
       assert.deepEqual((await users.getMany([inside.id, outside.id], scope)).map((u) => u.id), [inside.id]);
-      assert.deepEqual((await users.list(parseListQuery({}, userSchema), { kind: 'groups', groupIds: [] })).items, []);
+      assert.deepEqual((await users.list(parseListQuery({}, userSchema), scopeOf([], 'all'))).items, []);
     });
   });
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { deviceInScope } from './scope.js';
+import { defaultScopeTag } from '../core/rbac/model.js';
 import type { ManagedDevice } from '../core/devices/managed-device.js';
 import type { ManagedDeviceStore } from '../core/devices/ports.js';
 import { managedDeviceSchema } from '../core/devices/managed-device-schema.js';
@@ -9,7 +10,7 @@ import { listPage } from './list-query.js';
 
 type Row = Selectable<ManagedDevicesTable>;
 
-export function toManagedDevice(r: Row): ManagedDevice {
+export function toManagedDevice(r: Row, roleScopeTagIds: string[] = [defaultScopeTag.id]): ManagedDevice {
   return {
     id: r.id,
     deviceName: r.device_name,
@@ -46,10 +47,21 @@ export function toManagedDevice(r: Row): ManagedDevice {
     enrolledDateTime: r.enrolled_date_time,
     lastSyncDateTime: r.last_sync_date_time,
     notes: r.notes,
+    roleScopeTagIds,
   };
 }
 
-export function fromManagedDevice(d: ManagedDevice): Row {
+/** Devices from rows, with their scope tags (one query for all of them). */
+async function withScopeTags(db: Kysely<Schema>, rows: Row[]): Promise<ManagedDevice[]> {
+  if (rows.length === 0) return [];
+  const tags = new Map<string, string[]>();
+  const tagRows = await db.selectFrom('object_scope_tags').select(['object_id', 'tag_id'])
+    .where('object_type', '=', 'managedDevice').where('object_id', 'in', rows.map((r) => r.id)).orderBy('tag_id').execute();
+  for (const t of tagRows) tags.set(t.object_id, [...(tags.get(t.object_id) ?? []), t.tag_id]);
+  return rows.map((r) => toManagedDevice(r, tags.get(r.id)));
+}
+
+export function fromManagedDevice(d: Omit<ManagedDevice, 'roleScopeTagIds'>): Row {
   return {
     id: d.id,
     device_name: d.deviceName,
@@ -100,21 +112,21 @@ export function managedDeviceStore(db: Kysely<Schema>, dialect: Dialect): Manage
           return q;
         },
       });
-      return { items: page.rows.map(toManagedDevice), nextSkipToken: page.nextSkipToken, count: page.count };
+      return { items: await withScopeTags(db, page.rows), nextSkipToken: page.nextSkipToken, count: page.count };
     },
     async get(id, scope) {
       let q = db.selectFrom('managed_devices').selectAll().where('id', '=', id);
       const condition = deviceInScope('managed_devices.id', 'managed_devices.user_id', scope);
       if (condition) q = q.where(condition);
       const row = await q.executeTakeFirst();
-      return row ? toManagedDevice(row) : undefined;
+      return row ? (await withScopeTags(db, [row]))[0] : undefined;
     },
     async getMany(ids, scope) {
       if (ids.length === 0) return [];
       let q = db.selectFrom('managed_devices').selectAll().where('id', 'in', ids);
       const condition = deviceInScope('managed_devices.id', 'managed_devices.user_id', scope);
       if (condition) q = q.where(condition);
-      return (await q.execute()).map(toManagedDevice);
+      return withScopeTags(db, await q.execute());
     },
     async put(device) {
       const { id, ...rest } = fromManagedDevice(device);
@@ -127,7 +139,7 @@ export function managedDeviceStore(db: Kysely<Schema>, dialect: Dialect): Manage
       for (;;) {
         const rows = await db.selectFrom('managed_devices').selectAll().where('id', '>', after).orderBy('id').limit(size).execute();
         if (rows.length === 0) return;
-        yield rows.map(toManagedDevice);
+        yield await withScopeTags(db, rows);
         after = rows.at(-1)!.id;
       }
     },

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ResourceOperation } from '../core/auth/principal.js';
-import type { ApiClientStore, RbacStore, RoleAssignment, RoleDefinition, ScopeType } from '../core/rbac/model.js';
+import { defaultScopeTag, type ApiClientStore, type RbacStore, type RoleAssignment, type RoleDefinition, type ScopeTaggedType, type ScopeType } from '../core/rbac/model.js';
 import type { Schema } from './schema.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -58,6 +58,20 @@ export function rbacStore(db: Kysely<Schema>): RbacStore {
     },
     async deleteScopeTag(id) {
       return (await db.deleteFrom('role_scope_tags').where('id', '=', id).executeTakeFirst()).numDeletedRows > 0n;
+    },
+    async setObjectScopeTags(type, id, tagIds) {
+      const tags = [...new Set(tagIds)];
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('object_scope_tags').where('object_type', '=', type).where('object_id', '=', id).execute();
+        // Default alone is what no row means: one way to store it.
+        if (tags.length === 0 || (tags.length === 1 && tags[0] === defaultScopeTag.id)) return;
+        await tx.insertInto('object_scope_tags').values(tags.map((tag) => ({ object_type: type, object_id: id, tag_id: tag }))).execute();
+      });
+    },
+    async scopeTagUsage(tagId) {
+      const rows = await db.selectFrom('object_scope_tags').select((eb) => ['object_type', eb.fn.countAll<number | string>().as('count')])
+        .where('tag_id', '=', tagId).groupBy('object_type').execute();
+      return rows.map((r) => ({ type: r.object_type as ScopeTaggedType, count: Number(r.count) }));
     },
   };
 }

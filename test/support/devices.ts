@@ -14,7 +14,7 @@ export function aManagedDevice(overrides: Partial<ManagedDevice> = {}): ManagedD
     complianceState: 'unknown', deviceEnrollmentType: 'userEnrollment', deviceRegistrationState: 'registered',
     enrollmentProfileName: null, jailBroken: 'False', isEncrypted: true, isSupervised: false,
     totalStorageSpaceInBytes: 128e9, freeStorageSpaceInBytes: 64e9, physicalMemoryInBytes: 6e9,
-    enrolledDateTime: now, lastSyncDateTime: now, notes: null,
+    enrolledDateTime: now, lastSyncDateTime: now, notes: null, roleScopeTagIds: ['0'],
     ...overrides,
   };
 }

@@ -51,13 +51,17 @@ export async function addMembers(core: Core, group: Group, ...memberIds: string[
   for (const memberId of memberIds) await addGroupMember(core, { groupId: group.id, memberId });
 }
 
-/** Assigns a role to the admin group `admins`, over `scopes` (groups) or over everything. */
-export async function assign(core: Core, input: { roleId: string; admins: Group; scopes?: Group[]; scopeType?: ScopeType }): Promise<RoleAssignment> {
+/**
+ * Assigns a role to the admin group `admins`, over `scopes` (groups) or over everything, with
+ * scope tags `tags` (the Default tag when not given).
+ */
+export async function assign(core: Core, input: { roleId: string; admins: Group; scopes?: Group[]; scopeType?: ScopeType; tags?: string[] }): Promise<RoleAssignment> {
   return createAssignment(core, {
     displayName: `assignment ${randomUUID().slice(0, 8)}`,
     roleDefinitionId: input.roleId,
     members: [input.admins.id],
     ...(input.scopes ? { resourceScopes: input.scopes.map((g) => g.id) } : {}),
     ...(input.scopeType ? { scopeType: input.scopeType } : {}),
+    ...(input.tags ? { roleScopeTagIds: input.tags } : {}),
   });
 }

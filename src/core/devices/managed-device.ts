@@ -39,4 +39,9 @@ export interface ManagedDevice {
   enrolledDateTime: string;
   lastSyncDateTime: string;
   notes: string | null;
+  /**
+   * Scope tags (Graph beta): ['0'], the Default tag, unless given others. Read with the device;
+   * written only by setDeviceScopeTags, never by ManagedDeviceStore.put.
+   */
+  roleScopeTagIds: string[];
 }

@@ -12,8 +12,11 @@ export interface ManagedDeviceStore {
   list(query: ListQuery, scope: Scope, options?: { userId?: string }): Promise<Page<ManagedDevice>>;
   get(id: string, scope: Scope): Promise<ManagedDevice | undefined>;
   getMany(ids: readonly string[], scope: Scope): Promise<ManagedDevice[]>;
-  /** Inserts or replaces a device record (enrollment and inventory write through this). */
-  put(device: ManagedDevice): Promise<void>;
+  /**
+   * Inserts or replaces a device record (enrollment and inventory write through this). Its scope
+   * tags are left as they are: RbacStore.setObjectScopeTags changes them.
+   */
+  put(device: Omit<ManagedDevice, 'roleScopeTagIds'>): Promise<void>;
   /** Every device, a batch at a time (dynamic groups, sweeps). */
   batches(size: number): AsyncIterable<ManagedDevice[]>;
 }

@@ -10,7 +10,7 @@ import type { ManagedDeviceStore } from '../devices/ports.js';
 import { notFound, StewardError } from '../errors.js';
 import type { RbacStore } from '../rbac/model.js';
 import { assertMayChangeMembers } from '../rbac/role-groups.js';
-import type { Scope } from '../rbac/scope.js';
+import { groupScope, type Scope } from '../rbac/scope.js';
 import { isDynamic } from './group.js';
 import type { GroupStore, UserStore } from './ports.js';
 
@@ -48,6 +48,8 @@ export async function assertMayAddMember(deps: MemberAuthorityDeps, change: Chan
   const { scope, memberId } = change;
   if (scope.kind === 'all') return;
   await assertVisible(deps, memberId, scope);
+  // Over every group, membership cannot widen the scope (scope tags are not changed by it).
+  if (groupScope(scope) === 'all') return;
   const nested = await deps.groups.get(memberId);
   if (!nested) return;
   if (isDynamic(nested)) {
@@ -71,8 +73,9 @@ export async function assertMayRemoveMember(deps: MemberAuthorityDeps, change: C
 export async function assertMayChangeRule(deps: MemberAuthorityDeps, change: Change): Promise<void> {
   await mayChange(deps, change);
   const { scope, groupId } = change;
-  if (scope.kind === 'all') return;
-  const scopeGroups = new Set(scope.groupIds);
+  const groupIds = groupScope(scope);
+  if (groupIds === 'all') return;
+  const scopeGroups = new Set(groupIds);
   const above = await deps.groups.transitiveMemberOf(groupId);
   if (scopeGroups.has(groupId) || above.some((g) => scopeGroups.has(g.id))) {
     throw forbidden(`Your role is limited to scope groups, and group ${groupId} is one of them or nested in one: changing its membership rule could widen your scope.`, 'membershipRule');

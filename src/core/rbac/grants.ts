@@ -5,7 +5,7 @@ import type { GroupStore } from '../directory/ports.js';
 import { defaultScopeTag, type RbacStore, type RoleAssignment } from './model.js';
 import { allRoles } from './roles.js';
 import { intuneAdministratorRoleId } from './built-in-roles.js';
-import { allScope, type Scope } from './scope.js';
+import { scopeOf, type Scope } from './scope.js';
 
 export async function grantsFor(deps: { rbac: RbacStore; groups: GroupStore }, memberId: string): Promise<Grant[]> {
   const [groups, assignments] = await Promise.all([deps.groups.transitiveMemberOf(memberId), deps.rbac.assignments()]);
@@ -24,11 +24,11 @@ export async function grantsFor(deps: { rbac: RbacStore; groups: GroupStore }, m
  * An assignment's scope: its groups (the all* scope types reach every user and device; Steward
  * does not split users from devices) and its scope tags, the Default tag when it names none.
  * The built-in Intune Administrator is not limited by scope tags: it stands for Entra's Intune
- * Administrator directory role, which Intune's scope tags never limit (built-in-roles.ts); it is
- * also the role `steward admin create` hands out, which must not lose sight of what others tag.
+ * Administrator directory role, which Intune's scope tags never limit (built-in-roles.ts), and
+ * the first admin usually holds it: they must not lose sight of devices that others tag.
  */
 function assignmentScope(a: RoleAssignment, roleId: string): Scope {
   const groupIds = a.scopeType === 'resourceScope' ? a.resourceScopes : 'all';
   const tagIds = roleId === intuneAdministratorRoleId ? 'all' : a.roleScopeTagIds.length > 0 ? a.roleScopeTagIds : [defaultScopeTag.id];
-  return groupIds === 'all' && tagIds === 'all' ? allScope : { kind: 'clauses', clauses: [{ groupIds, tagIds }] };
+  return scopeOf(groupIds, tagIds);
 }

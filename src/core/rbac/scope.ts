@@ -23,6 +23,11 @@ export const allScope: Scope = { kind: 'all' };
 /** Nothing at all (deny by default). */
 export const noScope: Scope = { kind: 'clauses', clauses: [] };
 
+/** The scope of one clause: the users and devices of `groupIds`, carrying one of `tagIds`. */
+export function scopeOf(groupIds: 'all' | readonly string[], tagIds: 'all' | readonly string[]): Scope {
+  return groupIds === 'all' && tagIds === 'all' ? allScope : { kind: 'clauses', clauses: [{ groupIds, tagIds }] };
+}
+
 /**
  * The union of several scopes, with clauses of the same tags merged (their groups joined), so
  * that the usual case, every assignment with the same tags, stays one clause.

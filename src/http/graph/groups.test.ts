@@ -4,6 +4,7 @@ import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
 import { testApp, tokenAuthenticator, type TestApp } from '../../../test/support/http.js';
 import type { Authenticator, ResourceOperation } from '../../core/auth/principal.js';
+import { scopeOf } from '../../core/rbac/scope.js';
 import {
   auditEventsFor, directoryClient, type DirectoryClient, type GraphCollection, type GraphErrorBody,
 } from '../../../test/support/directory.js';
@@ -289,7 +290,7 @@ for (const dialect of testDialects()) {
     const authenticator: Authenticator = {
       authenticate: async (token) => {
         if (token.startsWith('scoped:')) {
-          return { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped-client', grants: [{ allowed: new Set(SCOPED_OPERATIONS), scope: { kind: 'groups', groupIds: [token.slice(7)] } }] };
+          return { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped-client', grants: [{ allowed: new Set(SCOPED_OPERATIONS), scope: scopeOf([token.slice(7)], 'all') }] };
         }
         return tokenAuthenticator.authenticate(token);
       },

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { StewardError, invalidInput } from '../../core/errors.js';
 import { scopeFor, type ResourceOperation } from '../../core/auth/principal.js';
+import { groupScope } from '../../core/rbac/scope.js';
 import { decodeCsv, importUsers, MAX_CSV_BYTES } from '../../core/directory/import-users.js';
 import type { GraphDeps } from './routes.js';
 import { presentUser } from './directory-present.js';
@@ -26,7 +27,8 @@ export const userImportRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: 
       [needs.licenses, 'licenses', 'Microsoft.Intune_Licenses_Assign'],
     ];
     for (const [needed, column, operation] of extras) {
-      if (!needed || (req.principal && scopeFor(req.principal, operation).kind === 'all')) continue;
+      // Users and groups carry no scope tags: only the scope groups matter.
+      if (!needed || (req.principal && groupScope(scopeFor(req.principal, operation)) === 'all')) continue;
       const reason = `The file fills the ${column} column, which also needs ${operation} over all users and groups; the caller's roles do not grant it.`;
       await deps.audit.refused(req, 'Authorization refused', { reason });
       throw new StewardError('forbidden', reason);
