@@ -12,6 +12,8 @@ import { loadOrCreatePki } from './pki/data-dir.js';
 import { buildHttp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { version } from './version.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { runMaintenance } from './core/maintenance.js';
 import type { Authenticator } from './core/auth/principal.js';
 import type { Clock } from './core/clock.js';
 
@@ -35,6 +37,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const dataDir = resolve(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
   const apps: FastifyInstance[] = [];
+  let scheduler: Scheduler | undefined;
   try {
     log.info({ database: database.location, dialect: database.dialect }, 'database ready');
     const pki = await loadOrCreatePki({
@@ -69,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       apps.push(plain);
       httpUrl = await plain.listen({ port: config.httpPort, host: config.host });
     }
+    scheduler = startScheduler([{ name: 'maintenance', everyMs: 15 * 60_000, run: () => runMaintenance(core) }], log);
     return {
       url: `https://localhost:${port}`,
       httpUrl,
@@ -76,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       database,
       close: async () => {
         await Promise.all(apps.map((a) => a.close()));
+        await scheduler?.stop();
         await database.close();
       },
     };

@@ -54,12 +54,18 @@ export function buildProgram(): Command {
   const admin = program.command('admin').description('manage the people who administer Steward').exitOverride();
   addSettings(admin.command('create').description('create an admin who signs in with a password (and TOTP, set up at first sign-in)'), dataSettings)
     .requiredOption('--email <email>', 'the admin\'s sign-in name (userPrincipalName) and mail')
-    .requiredOption('--password <password>', 'the admin\'s password (at least 12 characters)')
+    .option('--password <password>', 'the admin\'s password (at least 12 characters); visible to other local users in the process list, so prefer --password-stdin')
+    .option('--password-stdin', 'read the password from the first line of standard input')
     .option('--role <role>', 'a role definition name or id', 'Intune Administrator')
     .option('--display-name <name>', 'the admin\'s display name (default: the part of the email before @)')
     .exitOverride()
-    .action(async (opts: { email: string; password: string; role: string; displayName?: string }, cmd: Command) => {
-      await adminCreateCommand(loadConfig(flagsOf(cmd, dataSettings), process.env), opts);
+    .action(async (opts: { email: string; password?: string; passwordStdin?: boolean; role: string; displayName?: string }, cmd: Command) => {
+      if ((opts.password === undefined) === (opts.passwordStdin !== true)) {
+        throw new StewardError('invalid-input', 'give the password with exactly one of --password and --password-stdin', '--password');
+      }
+      const password = opts.password ?? await firstLineOfStdin();
+      const { passwordStdin: _stdin, ...rest } = opts;
+      await adminCreateCommand(loadConfig(flagsOf(cmd, dataSettings), process.env), { ...rest, password });
     });
 
   const apiClient = program.command('api-client').description('manage API clients for automation (OAuth2 client credentials)').exitOverride();
@@ -79,6 +85,15 @@ export function buildProgram(): Command {
       process.exitCode = await usersImportCommand(loadConfig(flagsOf(cmd, importSettings), process.env), { file, atomic: opts.atomic === true });
     });
   return program;
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += (chunk as Buffer).toString();
+    if (text.includes('\n') || text.length > 4096) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -21,7 +21,7 @@ export async function serveCommand(config: Config): Promise<void> {
     `  API docs    ${base}/docs`,
     '',
     'Next steps (in another terminal, from this directory):',
-    `  create an admin:       npm run -s steward -- admin create ${where} --email you@example.com --password '<a long passphrase>'`,
+    `  create an admin:       npm run -s steward -- admin create ${where} --email you@example.com --password-stdin  (then type the password)`,
     `  create an API client:  npm run -s steward -- api-client create ${where} --name automation --role "Intune Administrator"`,
     '  then get a token at POST /oauth2/token and call the Graph API (README, "Using the admin API").',
     '',
