@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 import type { AuditEventsTable } from './schema-audit.js';
 import type { SigningKeysTable } from './schema-signing-keys.js';
 import type { SessionsTable, SettingsTable, TotpEnrollmentsTable } from './schema-sessions.js';
+import type { CommandQueueTable } from './schema-commands.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -166,6 +167,7 @@ export interface Schema {
   sessions: SessionsTable;
   totp_enrollments: TotpEnrollmentsTable;
   settings: SettingsTable;
+  command_queue: CommandQueueTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;
