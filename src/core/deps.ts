@@ -7,6 +7,7 @@ import type { AuditLog } from './audit/ports.js';
 import type { SigningKeyStore } from './auth/access-tokens.js';
 import type { CredentialStore, SessionStore } from './auth/sign-in-ports.js';
 import type { SettingsStore } from './settings/ports.js';
+import type { CommandQueue } from './commands/ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 
 export interface CorePorts {
@@ -19,6 +20,7 @@ export interface CorePorts {
   keys: SigningKeyStore;
   credentials: CredentialStore;
   sessions: SessionStore;
+  commands: CommandQueue;
   settings: SettingsStore;
 }
 

@@ -7,11 +7,18 @@ import { retireSupersededSigningKeys } from './auth/access-tokens.js';
 export interface MaintenanceReport {
   expiredSessions: number;
   retiredSigningKeys: string[];
+  expiredCommands: number;
+  prunedCommands: number;
 }
 
-export async function runMaintenance(core: Pick<Core, 'sessions' | 'keys' | 'clock'>): Promise<MaintenanceReport> {
+/** How long finished device commands stay readable (deviceActionResults, troubleshooting). */
+export const COMMAND_RETENTION_MS = 30 * 24 * 3600_000;
+
+export async function runMaintenance(core: Pick<Core, 'sessions' | 'keys' | 'clock' | 'commands'>): Promise<MaintenanceReport> {
   const now = core.clock.now();
   const expiredSessions = await core.sessions.deleteExpired(now, new Date(now.getTime() - SESSION_IDLE_MS));
   const { retired } = await retireSupersededSigningKeys(core);
-  return { expiredSessions, retiredSigningKeys: retired };
+  const expiredCommands = await core.commands.expire(now);
+  const prunedCommands = await core.commands.prune(new Date(now.getTime() - COMMAND_RETENTION_MS));
+  return { expiredSessions, retiredSigningKeys: retired, expiredCommands, prunedCommands };
 }

@@ -8,6 +8,7 @@ import { auditLog } from './audit-log.js';
 import { signingKeyStore } from './signing-keys.js';
 import { credentialStore } from './credentials.js';
 import { sessionStore } from './sessions.js';
+import { commandQueue } from './command-queue.js';
 import { settingsStore } from './settings.js';
 
 export function storePorts(database: Database) {
@@ -22,6 +23,7 @@ export function storePorts(database: Database) {
     keys: signingKeyStore(db),
     credentials: credentialStore(db),
     sessions: sessionStore(db),
+    commands: commandQueue(db, dialect),
     settings: settingsStore(db),
   };
 }
