@@ -54,7 +54,6 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    // OData query options are $-prefixed; Fastify's default parser is fine, but keep arrays out.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -93,9 +92,9 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
   const graph: GraphDeps = { ...deps.core, audit };
   for (const prefix of ['/v1.0', '/beta']) {
     await app.register(graphApi, { prefix, deps: graph, publicUrl: deps.publicUrl });
-    await app.register(deviceManagementRoutes, { prefix, deps: { ...deps.core, audit }, publicUrl: deps.publicUrl });
+    await app.register(deviceManagementRoutes, { prefix, deps: graph, publicUrl: deps.publicUrl });
   }
-  await app.register(signInRoutes, { deps: { ...deps.core, audit } });
+  await app.register(signInRoutes, { deps: graph });
   return app;
 }
 
