@@ -89,12 +89,13 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
     apiClients: deps.core.apiClients, keys: deps.core.keys, clock: deps.core.clock, issuer: apiBase(deps.publicUrl),
     onRefused: (clientId, reason, req) => audit.refused(req, 'Sign-in refused', { name: clientId, reason }),
   } });
-  const graph: GraphDeps = { ...deps.core, audit };
+  const withAudit = { ...deps.core, audit };
+  const graph: GraphDeps = withAudit;
   for (const prefix of ['/v1.0', '/beta']) {
     await app.register(graphApi, { prefix, deps: graph, publicUrl: deps.publicUrl });
-    await app.register(deviceManagementRoutes, { prefix, deps: graph, publicUrl: deps.publicUrl });
+    await app.register(deviceManagementRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
   }
-  await app.register(signInRoutes, { deps: graph });
+  await app.register(signInRoutes, { deps: withAudit });
   return app;
 }
 
