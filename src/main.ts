@@ -61,6 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics,
       authenticator,
       core,
+      ca: pki.ca,
     };
     const https = await buildHttp(deps, { https: { key: pki.tls.key, cert: pki.tls.cert } });
     apps.push(https);

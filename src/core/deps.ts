@@ -8,6 +8,7 @@ import type { SigningKeyStore } from './auth/access-tokens.js';
 import type { CredentialStore, SessionStore } from './auth/sign-in-ports.js';
 import type { SettingsStore } from './settings/ports.js';
 import type { CommandQueue } from './commands/ports.js';
+import type { ScepStore } from './scep/ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 
 export interface CorePorts {
@@ -22,6 +23,7 @@ export interface CorePorts {
   sessions: SessionStore;
   commands: CommandQueue;
   settings: SettingsStore;
+  scep: ScepStore;
 }
 
 export interface Core extends CorePorts {

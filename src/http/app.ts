@@ -19,6 +19,8 @@ import { sessionAuthenticator } from './session-auth.js';
 import { signInRoutes } from './sign-in.js';
 import { deviceManagementRoutes } from './graph/device-management.js';
 import type { Core } from '../core/deps.js';
+import type { CertificateAuthority } from '../core/pki/ports.js';
+import { scepRoutes } from './mdm/scep.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -28,6 +30,8 @@ export interface HttpDeps {
   metrics: HttpMetrics;
   authenticator: Authenticator;
   core: Core;
+  /** Steward's CA, for the device endpoints (SCEP); without it they are not served. */
+  ca?: CertificateAuthority;
 }
 
 export interface ListenerOptions {
@@ -96,6 +100,7 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
     await app.register(deviceManagementRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
   }
   await app.register(signInRoutes, { deps: withAudit });
+  if (deps.ca) await app.register(scepRoutes, { deps: { ca: deps.ca, scep: deps.core.scep, clock: deps.core.clock } });
   return app;
 }
 

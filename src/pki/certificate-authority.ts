@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { StewardError } from '../core/errors.js';
 import type { CertificateAuthority, CertificateUsage, IssueCertificateInput, IssuedCertificate } from '../core/pki/ports.js';
 import { decodeName, parseDistinguishedName } from './distinguished-name.js';
+import { unwrapRsaPkcs1 } from './key-transport.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -104,6 +105,11 @@ export function openCertificateAuthority(input: { certificate: X509Certificate; 
     caCertificateDer: () => der.slice(),
     // The Promise constructor turns a throw into a rejection, as an async function would.
     issue: (request) => new Promise<IssuedCertificate>((resolve) => resolve(issue(request))),
+    unwrapContentKey: (encryptedKey, keyLength) => unwrapRsaPkcs1(privateKey, encryptedKey, keyLength),
+    signCmsAttributes: (signedAttributes) => {
+      if (signedAttributes[0] !== 0x31) throw new TypeError('signCmsAttributes signs a DER SET of attributes only');
+      return new Uint8Array(sign('sha256', signedAttributes, privateKey));
+    },
   };
 
   function issue(request: IssueCertificateInput): IssuedCertificate {

@@ -10,6 +10,7 @@ import { credentialStore } from './credentials.js';
 import { sessionStore } from './sessions.js';
 import { commandQueue } from './command-queue.js';
 import { settingsStore } from './settings.js';
+import { scepStore } from './scep.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -25,6 +26,7 @@ export function storePorts(database: Database) {
     sessions: sessionStore(db),
     commands: commandQueue(db, dialect),
     settings: settingsStore(db),
+    scep: scepStore(db),
   };
 }
 

@@ -4,6 +4,7 @@ import type { AuditEventsTable } from './schema-audit.js';
 import type { SigningKeysTable } from './schema-signing-keys.js';
 import type { SessionsTable, SettingsTable, TotpEnrollmentsTable } from './schema-sessions.js';
 import type { CommandQueueTable } from './schema-commands.js';
+import type { ScepCertificatesTable, ScepChallengesTable } from './schema-scep.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -168,6 +169,8 @@ export interface Schema {
   totp_enrollments: TotpEnrollmentsTable;
   settings: SettingsTable;
   command_queue: CommandQueueTable;
+  scep_challenges: ScepChallengesTable;
+  scep_certificates: ScepCertificatesTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -49,14 +49,23 @@ export interface IssuedCertificate {
   notAfter: Date;
 }
 
-/**
- * Steward's CA. SCEP will later also need the CA key to decrypt the pkcsPKIEnvelope and to sign
- * the CertRep (RFC 8894); add those as methods here, so the key never leaves the adapter.
- */
+/** Steward's CA. The key never leaves the adapter: SCEP's decryption and signing are methods here. */
 export interface CertificateAuthority {
   /** The CA certificate, PEM: what admins trust and what GetCACert returns (as DER). */
   caCertificatePem(): string;
   caCertificateDer(): Uint8Array;
   /** Throws StewardError('invalid-input') for a bad subject, key, name or validity. */
   issue(input: IssueCertificateInput): Promise<IssuedCertificate>;
+  /**
+   * SCEP pkcsPKIEnvelope: unwraps a content-encryption key of `keyLength` octets sent to the CA's
+   * RSA key (PKCS #1 v1.5 key transport). A bad padding returns an unrelated key, never an error
+   * (implicit rejection), so the content fails to decrypt and no padding oracle is exposed.
+   */
+  unwrapContentKey(encryptedKey: Uint8Array, keyLength: number): Uint8Array;
+  /**
+   * SCEP CertRep: the CA's RSA PKCS #1 v1.5 SHA-256 signature over CMS signed attributes (a DER
+   * SET, RFC 5652 §5.4). Anything that is not a SET (a TBSCertificate, say) is refused, so this
+   * cannot be used to mint certificates.
+   */
+  signCmsAttributes(signedAttributes: Uint8Array): Uint8Array;
 }
