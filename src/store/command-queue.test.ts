@@ -32,8 +32,7 @@ async function sharedDatabase(name: TestDialect['name']): Promise<{ open: (poolS
     const dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
     return { open: () => openDatabase({ dataDir: dir }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const url = postgresTestUrl()!;
-  const { schema, drop } = await createTestSchema(url);
+  const { schema, drop, url } = await createTestSchema(postgresTestUrl()!);
   return { open: (poolSize) => openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, poolSize: poolSize ?? 4 }), drop };
 }
 

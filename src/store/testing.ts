@@ -31,27 +31,35 @@ async function openTestSqlite(options?: { migrate?: boolean }): Promise<Database
   return { ...database, close: async () => { await database.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** Creates a throwaway schema and returns its name; the caller drops it. */
-export async function createTestSchema(url: string): Promise<{ schema: string; drop: () => Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+/**
+ * Creates a throwaway PostgreSQL database (named t_<hex>) and returns its URL, the schema to use
+ * in it and a function that drops it. A database per test file, not a schema per file in one
+ * shared database: Kysely's migrator introspects every schema of its database, and another test
+ * file creating or dropping its schema at that moment made the introspection fail.
+ */
+export async function createTestSchema(url: string): Promise<{ url: string; schema: string; drop: () => Promise<void> }> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  try { await admin.query(`create schema ${schema}`); } finally { await admin.end(); }
+  try { await admin.query(`create database ${name}`); } finally { await admin.end(); }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
   return {
-    schema,
+    url: own.toString(),
+    schema: 'public',
     drop: async () => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
-      try { await c.query(`drop schema if exists ${schema} cascade`); } finally { await c.end(); }
+      try { await c.query(`drop database if exists ${name} with (force)`); } finally { await c.end(); }
     },
   };
 }
 
 async function openTestPostgres(url: string, options?: { migrate?: boolean }): Promise<Database> {
-  const { schema, drop } = await createTestSchema(url);
+  const { schema, drop, url: own } = await createTestSchema(url);
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: url, dataDir: tmpdir(), pgSchema: schema, poolSize: 4, migrate: options?.migrate });
+    database = await openDatabase({ databaseUrl: own, dataDir: tmpdir(), pgSchema: schema, poolSize: 4, migrate: options?.migrate });
   } catch (err) {
     await drop();
     throw err;

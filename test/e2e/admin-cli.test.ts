@@ -24,8 +24,8 @@ async function sqliteSetup(dir: string): Promise<Setup> {
 }
 
 async function postgresSetup(dir: string, url: string): Promise<Setup> {
-  const { schema, drop } = await createTestSchema(url);
-  const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const { schema, drop, url: own } = await createTestSchema(url);
+  const databaseUrl = `${own}${own.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return { name: 'PostgreSQL', args: ['--data-dir', dir, '--database-url', databaseUrl], databaseUrl, cleanup: drop };
 }
 

@@ -61,8 +61,7 @@ describe('a kill -9 during writes', () => {
   });
 
   it('on PostgreSQL holds every acknowledged write', { skip: postgresTestUrl() ? false : 'STEWARD_TEST_DATABASE_URL is not set' }, async () => {
-    const url = postgresTestUrl()!;
-    const { schema, drop } = await createTestSchema(url);
+    const { schema, drop, url } = await createTestSchema(postgresTestUrl()!);
     try {
       const acked = await killMidStream([tmpdir(), url, schema], 400);
       const database = await openDatabase({ dataDir: tmpdir(), databaseUrl: url, pgSchema: schema });

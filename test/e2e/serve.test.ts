@@ -80,8 +80,7 @@ describe('steward serve', () => {
   });
 
   it('starts on PostgreSQL with --database-url', { skip: postgresTestUrl() ? false : 'STEWARD_TEST_DATABASE_URL is not set' }, async () => {
-    const url = postgresTestUrl()!;
-    const { schema, drop } = await createTestSchema(url);
+    const { schema, drop, url } = await createTestSchema(postgresTestUrl()!);
     try {
       const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
       const child = steward(['serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1'], { STEWARD_DATABASE_URL: withSchema });
