@@ -1,24 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { AuditEvent, NewAuditEvent } from '../core/audit/audit-event.js';
 import { parseAuditQuery } from '../core/audit/list-audit-events.js';
 import { changeEvent } from '../core/audit/record-change.js';
 import type { AuditLog } from '../core/audit/ports.js';
 import type { Database } from './database.js';
 import { auditLog } from './audit-log.js';
-import { migration } from './migrations/0004-audit.js';
-import { testDialects, type TestDialect } from './testing.js';
-
-/** A migrated database with audit_events, whether or not migrations/index.ts lists 0004 yet. */
-async function openWithAudit(dialect: TestDialect): Promise<Database> {
-  const database = await dialect.open();
-  const found = database.dialect === 'sqlite'
-    ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_events'`.execute(database.db)
-    : await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tablename = 'audit_events'`.execute(database.db);
-  if (Number(found.rows[0]?.n) === 0) await migration.up(database.db as unknown as Kysely<unknown>, database.dialect);
-  return database;
-}
+import { testDialects } from './testing.js';
 
 const people = ['ann@contoso.com', 'bob@contoso.com', 'cy@contoso.com'];
 const categories = ['User', 'Group', 'Device'] as const;
@@ -46,7 +35,7 @@ for (const dialect of testDialects()) {
     let log: AuditLog;
     const count = 120;
     before(async () => {
-      database = await openWithAudit(dialect);
+      database = await dialect.open();
       log = auditLog(database.db, database.dialect);
       await log.recordMany!(Array.from({ length: count }, (_, i) => anEvent(i)));
     });

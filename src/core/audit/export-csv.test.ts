@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type Kysely } from 'kysely';
 import { parse } from 'csv-parse/sync';
 import type { Database } from '../../store/database.js';
 import { auditLog } from '../../store/audit-log.js';
-import { migration } from '../../store/migrations/0004-audit.js';
-import { testDialects, type TestDialect } from '../../store/testing.js';
+import { testDialects } from '../../store/testing.js';
 import type { AuditLog } from './ports.js';
 import { csvCell, csvColumns, csvLine, exportAuditEventsCsv } from './export-csv.js';
 import { changeEvent, otherActor } from './record-change.js';
@@ -33,21 +31,12 @@ describe('csvCell', () => {
   });
 });
 
-async function openWithAudit(dialect: TestDialect): Promise<Database> {
-  const database = await dialect.open();
-  const found = database.dialect === 'sqlite'
-    ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_events'`.execute(database.db)
-    : await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tablename = 'audit_events'`.execute(database.db);
-  if (Number(found.rows[0]?.n) === 0) await migration.up(database.db as unknown as Kysely<unknown>, database.dialect);
-  return database;
-}
-
 for (const dialect of testDialects()) {
   describe(`exportAuditEventsCsv on ${dialect.name}`, () => {
     let database: Database;
     let store: AuditLog;
     before(async () => {
-      database = await openWithAudit(dialect);
+      database = await dialect.open();
       store = auditLog(database.db, database.dialect);
       await store.recordMany!(Array.from({ length: 25 }, (_, i) => changeEvent({
         actor: otherActor('EndUser', { userPrincipalName: i === 3 ? '=cmd|"/C calc"!A0' : `user${i}@contoso.com` }),

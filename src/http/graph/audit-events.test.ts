@@ -1,15 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type Kysely } from 'kysely';
 import { parse } from 'csv-parse/sync';
 import { changeEvent, otherActor } from '../../core/audit/record-change.js';
 import { auditCategories, type NewAuditEvent } from '../../core/audit/audit-event.js';
-import { testDialects, type TestDialect } from '../../store/testing.js';
+import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
 import { auditLog } from '../../store/audit-log.js';
-import { migration } from '../../store/migrations/0004-audit.js';
 import { bearer, PUBLIC_URL, testApp, type TestApp } from '../../../test/support/http.js';
-import { AUDIT_READ, auditEventRoutes } from './audit-events.js';
+import { AUDIT_READ } from './audit-events.js';
 
 interface Collection { '@odata.context': string; '@odata.nextLink'?: string; '@odata.count'?: number; value: Record<string, unknown>[] }
 interface ErrorBody { error: { code: string; message: string } }
@@ -17,15 +15,6 @@ interface Event { id: string; actor: Record<string, unknown>; resources: Record<
 
 const auth = bearer(AUDIT_READ);
 const COUNT = 1100; // more than two export pages
-
-async function openWithAudit(dialect: TestDialect): Promise<Database> {
-  const database = await dialect.open();
-  const found = database.dialect === 'sqlite'
-    ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'audit_events'`.execute(database.db)
-    : await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tablename = 'audit_events'`.execute(database.db);
-  if (Number(found.rows[0]?.n) === 0) await migration.up(database.db as unknown as Kysely<unknown>, database.dialect);
-  return database;
-}
 
 function anEvent(i: number): NewAuditEvent {
   const device = i % 2 === 0;
@@ -47,13 +36,8 @@ for (const dialect of testDialects()) {
     let database: Database;
     let t: TestApp;
     before(async () => {
-      database = await openWithAudit(dialect);
+      database = await dialect.open();
       t = await testApp(database);
-      // routes.ts may already serve these; register them here when it does not (yet).
-      if (!t.app.hasRoute({ method: 'GET', url: '/v1.0/deviceManagement/auditEvents' })) {
-        const deps = { audit: auditLog(database.db, database.dialect) };
-        for (const prefix of ['/v1.0', '/beta']) await t.app.register(auditEventRoutes, { prefix, deps, publicUrl: PUBLIC_URL });
-      }
       await auditLog(database.db, database.dialect).recordMany!(Array.from({ length: COUNT }, (_, i) => anEvent(i)));
     });
     after(async () => { await t.app.close(); await database.close(); });
