@@ -5,6 +5,7 @@ import type { SigningKeysTable } from './schema-signing-keys.js';
 import type { SessionsTable, SettingsTable, TotpEnrollmentsTable } from './schema-sessions.js';
 import type { CommandQueueTable } from './schema-commands.js';
 import type { ScepCertificatesTable, ScepChallengesTable } from './schema-scep.js';
+import type { AppleEnrollmentsTable, DeviceActionCommandsTable, DeviceActionsTable, EnrollmentProfilesTable } from './schema-enrollment.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -171,6 +172,10 @@ export interface Schema {
   command_queue: CommandQueueTable;
   scep_challenges: ScepChallengesTable;
   scep_certificates: ScepCertificatesTable;
+  enrollment_profiles: EnrollmentProfilesTable;
+  apple_enrollments: AppleEnrollmentsTable;
+  device_actions: DeviceActionsTable;
+  device_action_commands: DeviceActionCommandsTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;

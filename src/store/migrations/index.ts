@@ -9,6 +9,7 @@ import { migration as m0006 } from './0006-sessions.js';
 import { migration as m0007 } from './0007-scope-tags.js';
 import { migration as m0008 } from './0008-command-queue.js';
 import { migration as m0009 } from './0009-scep.js';
+import { migration as m0010 } from './0010-enrollment.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, StewardMigration> = {
   '0007-scope-tags': m0007,
   '0008-command-queue': m0008,
   '0009-scep': m0009,
+  '0010-enrollment': m0010,
 };
