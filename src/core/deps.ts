@@ -9,6 +9,7 @@ import type { CredentialStore, SessionStore } from './auth/sign-in-ports.js';
 import type { SettingsStore } from './settings/ports.js';
 import type { CommandQueue } from './commands/ports.js';
 import type { ScepStore } from './scep/ports.js';
+import type { AppleEnrollmentStore, EnrollmentProfileStore } from './enrollment/ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 
 export interface CorePorts {
@@ -24,6 +25,8 @@ export interface CorePorts {
   commands: CommandQueue;
   settings: SettingsStore;
   scep: ScepStore;
+  enrollmentProfiles: EnrollmentProfileStore;
+  appleEnrollments: AppleEnrollmentStore;
 }
 
 export interface Core extends CorePorts {

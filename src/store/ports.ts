@@ -11,6 +11,8 @@ import { sessionStore } from './sessions.js';
 import { commandQueue } from './command-queue.js';
 import { settingsStore } from './settings.js';
 import { scepStore } from './scep.js';
+import { enrollmentProfileStore } from './enrollment-profiles.js';
+import { appleEnrollmentStore } from './apple-enrollments.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -27,6 +29,8 @@ export function storePorts(database: Database) {
     commands: commandQueue(db, dialect),
     settings: settingsStore(db),
     scep: scepStore(db),
+    enrollmentProfiles: enrollmentProfileStore(db),
+    appleEnrollments: appleEnrollmentStore(db),
   };
 }
 

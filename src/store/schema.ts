@@ -139,7 +139,7 @@ export interface RoleScopeTagsTable {
 
 /** Scope tags on objects (migrations/0007); an object with no row carries Default, '0'. */
 export interface ObjectScopeTagsTable {
-  /** A ScopeTaggedType (core/rbac/model.ts): 'managedDevice'. */
+  /** A ScopeTaggedType (core/rbac/model.ts): 'managedDevice' or 'enrollmentProfile'. */
   object_type: string;
   object_id: string;
   tag_id: string;

@@ -37,3 +37,12 @@ export interface PushSender {
    */
   send(targets: readonly PushTarget[]): Promise<PushOutcome[]>;
 }
+
+/**
+ * Wakes devices so that they fetch their queued commands (an APNs push to Apple devices; WNS or
+ * nothing for Windows, which polls). Fire and forget: resolves when the pushes are handed off
+ * and never rejects; failures are recorded, never thrown into the request that queued commands.
+ */
+export interface DeviceWaker {
+  wake(enrollmentIds: readonly string[]): Promise<void>;
+}

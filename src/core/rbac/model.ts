@@ -42,7 +42,7 @@ export const defaultScopeTag: RoleScopeTag = { id: '0', displayName: 'Default', 
  * Objects that carry scope tags (Graph's roleScopeTagIds on them), by their Graph type name.
  * Policies and apps join this list as they arrive.
  */
-export type ScopeTaggedType = 'managedDevice';
+export type ScopeTaggedType = 'managedDevice' | 'enrollmentProfile';
 
 export interface ApiClient {
   id: string;

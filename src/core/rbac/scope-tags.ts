@@ -22,7 +22,10 @@ export async function createScopeTag(deps: { rbac: RbacStore }, input: { display
   return tag;
 }
 
-const plural: Record<ScopeTaggedType, [string, string]> = { managedDevice: ['managed device', 'managed devices'] };
+const plural: Record<ScopeTaggedType, [string, string]> = {
+  managedDevice: ['managed device', 'managed devices'],
+  enrollmentProfile: ['enrollment profile', 'enrollment profiles'],
+};
 
 /** Deletes a scope tag that no custom role, role assignment or object (a device) carries any more. */
 export async function deleteScopeTag(deps: { rbac: RbacStore }, input: { id: string }): Promise<RoleScopeTag> {
