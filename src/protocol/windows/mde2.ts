@@ -161,8 +161,10 @@ export function decodeWsseCredential(env: SoapEnvelope): WsseCredential {
   }
   const bst = child(security, WSSE_NS, 'BinarySecurityToken');
   if (bst) {
-    const valueType = attribute(bst, '', 'ValueType') ?? '';
-    const encodingType = attribute(bst, '', 'EncodingType');
+    // The Federated RST sample of "Federated authentication device enrollment" (learn.microsoft.com)
+    // qualifies these attributes as wsse:ValueType / wsse:EncodingType; [MS-MDE2] §4 leaves them unqualified.
+    const valueType = attribute(bst, '', 'ValueType') ?? attribute(bst, WSSE_NS, 'ValueType') ?? '';
+    const encodingType = attribute(bst, '', 'EncodingType') ?? attribute(bst, WSSE_NS, 'EncodingType');
     return { type: 'token', valueType, ...(encodingType !== undefined ? { encodingType } : {}), token: base64(textOf(bst), `${path}/BinarySecurityToken`) };
   }
   throw new ProtocolError('missing-element', 'wsse:Security holds neither a UsernameToken nor a BinarySecurityToken', path);
@@ -187,6 +189,8 @@ export const faultSubcodes = {
   InvalidSecurity: 0x80180007,
 } as const;
 export type FaultSubcode = keyof typeof faultSubcodes;
+/** The [MS-MDE2] §2.2.10 table puts these two subcodes in the WS-Addressing namespace (a:), the rest in s:. */
+const addressingSubcodes: ReadonlySet<FaultSubcode> = new Set(['InternalServiceFault', 'InvalidSecurity']);
 
 /** ErrorType values of the DeviceEnrollmentServiceError detail ([MS-MDE2] §2.2.10 and errata). */
 export const enrollmentErrorTypes = {
@@ -224,7 +228,7 @@ export function encodeSoapFault(f: SoapFault): string {
       el('s:Fault', undefined,
         el('s:Code', undefined,
           el('s:Value', undefined, `s:${f.code}`),
-          el('s:Subcode', undefined, el('s:Value', undefined, `s:${f.subcode}`))),
+          el('s:Subcode', undefined, el('s:Value', undefined, `${addressingSubcodes.has(f.subcode) ? 'a' : 's'}:${f.subcode}`))),
         el('s:Reason', undefined, el('s:Text', { 'xml:lang': 'en-US' }, f.reason)),
         f.detail === undefined ? undefined : el('s:Detail', undefined,
           el('DeviceEnrollmentServiceError', { xmlns: PKI_ENROLLMENT_NS },
