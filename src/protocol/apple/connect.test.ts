@@ -102,3 +102,12 @@ describe('encodeCommand', () => {
     assert.equal(COMMAND_SUPPORTED_OS.EnableLostMode.macOS, undefined);
   });
 });
+
+describe('Settings items', () => {
+  it('are each checked against the alternative their Item names', () => {
+    const ok = encodeCommand({ commandUUID: 'u', requestType: 'Settings', payload: { Settings: [{ Item: 'DeviceName', DeviceName: 'Front desk' }, { Item: 'DataRoaming', Enabled: false }] } as never });
+    assert.ok(ok.length > 0);
+    assert.throws(() => encodeCommand({ commandUUID: 'u', requestType: 'Settings', payload: { Settings: [{ Item: 'DeviceName' }] } as never }), /DeviceName/);
+    assert.throws(() => encodeCommand({ commandUUID: 'u', requestType: 'Settings', payload: { Settings: [{ Item: 'NoSuchSetting' }] } as never }));
+  });
+});

@@ -85,8 +85,11 @@ function checkValue(v: PlistValue, spec: KeySpec, path: string, opts: ValidateOp
     case 'data': if (!(v instanceof Uint8Array)) bad('data'); break;
     case 'array': {
       if (!Array.isArray(v)) return bad('an array');
-      const item = spec.subkeys?.[0];
-      if (item !== undefined) v.forEach((x, i) => checkValue(x, item, `${path}[${i}]`, opts));
+      const items = spec.subkeys ?? [];
+      // One subkey describes every item; several are alternatives (Settings: one dictionary per
+      // Item kind), and an item must match one of them.
+      if (items.length === 1) v.forEach((x, i) => checkValue(x, items[0]!, `${path}[${i}]`, opts));
+      else if (items.length > 1) v.forEach((x, i) => checkAlternatives(x, items, `${path}[${i}]`, opts));
       return;
     }
     case 'dictionary': {
@@ -101,6 +104,18 @@ function checkValue(v: PlistValue, spec: KeySpec, path: string, opts: ValidateOp
   if (opts.rejectUnknown === true && spec.rangelist !== undefined && (typeof v === 'string' || typeof v === 'number')) {
     if (!spec.rangelist.includes(v)) bad(`one of ${spec.rangelist.map((x) => JSON.stringify(x)).join(', ')}`);
   }
+}
+
+function checkAlternatives(v: PlistValue, alternatives: readonly KeySpec[], path: string, opts: ValidateOptions): void {
+  // The alternative whose discriminating key (a required key with a one-value range, such as
+  // Settings' Item) names this item decides; otherwise any alternative that fits will do.
+  const named = isDict(v) ? alternatives.find((a) => a.subkeys?.some((k) => k.presence === 'required' && k.rangelist?.length === 1 && v[k.key] === k.rangelist[0])) : undefined;
+  if (named) return checkValue(v, named, path, opts);
+  let first: unknown;
+  for (const a of alternatives) {
+    try { checkValue(v, a, path, opts); return; } catch (err) { first ??= err; }
+  }
+  throw first;
 }
 
 export function isDict(v: PlistValue | undefined): v is PlistDict {
