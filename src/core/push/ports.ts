@@ -46,3 +46,49 @@ export interface PushSender {
 export interface DeviceWaker {
   wake(enrollmentIds: readonly string[]): Promise<void>;
 }
+
+/** The MDM push certificate in use (Graph's applePushNotificationCertificate), with its key. */
+export interface StoredPushCertificate {
+  /** The certificate alone, PEM. */
+  certificatePem: string;
+  /** Unencrypted PKCS #8 PEM. A secret: never in a response, a log or an audit event. */
+  privateKeyPem: string;
+  /** Lowercase hex. */
+  serialNumber: string;
+  /** The APNs topic, the certificate subject's UID: com.apple.mgmt.External.<uuid>. */
+  topic: string;
+  /** The Apple ID the certificate was created with, as the admin gave it (renewal needs the same one). */
+  appleIdentifier: string | null;
+  notBefore: Date;
+  notAfter: Date;
+  /** When this certificate was uploaded. */
+  uploadedAt: Date;
+  /** When anything about it last changed (Graph's lastModifiedDateTime). */
+  modifiedAt: Date;
+  /** The last upload attempt: `failed` when a replacement was refused (this certificate stays in use). */
+  uploadStatus: 'succeeded' | 'failed';
+  uploadFailureReason: string | null;
+}
+
+/** The private key of the last certificate signing request handed out, waiting for its certificate. */
+export interface PendingPushCertificateRequest {
+  id: string;
+  /** Unencrypted PKCS #8 PEM. A secret. */
+  privateKeyPem: string;
+  createdAt: Date;
+}
+
+export interface PushCertificateStore {
+  current(): Promise<StoredPushCertificate | undefined>;
+  /**
+   * Makes `next` the current certificate if the current one is still the one with serial
+   * `expectedSerial` (null: there is none), and in the same transaction deletes the pending
+   * request `consumedRequestId` when given. False when another upload got there first.
+   */
+  replace(next: StoredPushCertificate, expectedSerial: string | null, consumedRequestId?: string): Promise<boolean>;
+  /** Notes a refused upload on the current certificate (which stays in use); nothing when there is none. */
+  recordUploadFailure(reason: string): Promise<void>;
+  pendingRequest(): Promise<PendingPushCertificateRequest | undefined>;
+  /** Replaces any pending request: only the key of the last signing request handed out is kept. */
+  savePendingRequest(request: PendingPushCertificateRequest): Promise<void>;
+}
