@@ -1,0 +1,31 @@
+// Errors on device endpoints: plain text, the status from the code, and never 401 (Apple devices
+// unenroll on 401; DESIGN.md). The reason is logged with the request id.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StewardError, type ErrorCode } from '../../core/errors.js';
+import { ProtocolError } from '../../protocol/apple/errors.js';
+
+const deviceStatus: Record<ErrorCode, number> = {
+  'invalid-input': 400,
+  unauthenticated: 403,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'device-identity': 403,
+  unavailable: 503,
+};
+
+/** Answers a refused device message; rethrows what is not a coded error (a 500 with the request id). */
+export function refuseDevice(req: FastifyRequest, reply: FastifyReply, err: unknown, what: string): FastifyReply {
+  if (err instanceof ProtocolError) {
+    req.log.warn({ reason: err.code, detail: err.message, what }, 'device message refused');
+    return reply.code(400).type('text/plain').send(`${err.message}\n`);
+  }
+  if (err instanceof StewardError) {
+    const status = deviceStatus[err.code];
+    req.log.warn({ reason: err.code, detail: err.message, what, status }, 'device message refused');
+    return reply.code(status).type('text/plain').send(`${err.message}\n`);
+  }
+  throw err;
+}

@@ -1,0 +1,49 @@
+// An in-process Steward with its CA and an uploaded MDM push certificate: what Apple enrollment needs.
+import type { Database } from '../../src/store/database.js';
+import { createCertificateAuthority, type NewCertificateAuthority } from '../../src/pki/certificate-authority.js';
+import type { HttpDeps } from '../../src/http/app.js';
+import { bearer, testApp, type TestApp } from './http.js';
+import { PushCertificateFactory } from './push-certificates.js';
+
+export const enrollmentAdmin = bearer(
+  'Microsoft.Intune_AppleEnrollmentProfiles_Read', 'Microsoft.Intune_AppleEnrollmentProfiles_Create',
+  'Microsoft.Intune_AppleEnrollmentProfiles_Update', 'Microsoft.Intune_AppleEnrollmentProfiles_Delete',
+  'Microsoft.Intune_Audit_Read',
+);
+
+export interface AppleTestApp extends TestApp {
+  ca: NewCertificateAuthority;
+  topic: string;
+}
+
+let sharedCa: Promise<NewCertificateAuthority> | undefined;
+/** One CA per test process: RSA 3072 key generation is slow. */
+export function testCa(): Promise<NewCertificateAuthority> {
+  sharedCa ??= createCertificateAuthority();
+  return sharedCa;
+}
+
+export async function appleTestApp(database: Database, options: { pushCertificate?: boolean } & Pick<HttpDeps, 'devices'> = {}): Promise<AppleTestApp> {
+  const ca = await testCa();
+  const t = await testApp(database, { ca: ca.ca, ...(options.devices ? { devices: options.devices } : {}) });
+  let topic = '';
+  if (options.pushCertificate !== false) {
+    const factory = new PushCertificateFactory();
+    const cert = factory.issue();
+    topic = cert.topic;
+    const now = new Date();
+    await t.core.pushCertificates.replace({
+      certificatePem: cert.certificate, privateKeyPem: cert.privateKey, serialNumber: cert.serialNumber, topic,
+      appleIdentifier: 'admin@example.com', notBefore: now, notAfter: new Date(now.getTime() + 365 * 86400_000),
+      uploadedAt: now, modifiedAt: now, uploadStatus: 'succeeded', uploadFailureReason: null,
+    }, null);
+  }
+  return { ...t, ca, topic };
+}
+
+/** Creates an enrollment profile through the API and returns its JSON (with tokenValue and enrollmentUrl). */
+export async function createEnrollmentProfile(t: TestApp, body: Record<string, unknown> = {}): Promise<Record<string, unknown> & { id: string; tokenValue: string; enrollmentUrl: string }> {
+  const res = await t.app.inject({ method: 'POST', url: '/v1.0/deviceManagement/enrollmentProfiles', headers: enrollmentAdmin, payload: { displayName: 'Corporate iPhones', platform: 'iOS', ...body } });
+  if (res.statusCode !== 201) throw new Error(`create enrollment profile: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
