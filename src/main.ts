@@ -14,6 +14,8 @@ import { createMetrics } from './http/metrics.js';
 import { version } from './version.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { runMaintenance } from './core/maintenance.js';
+import { createDeviceWaker, type AppleDeviceWaker } from './core/push/wake-devices.js';
+import { createApnsSender } from './push/apns.js';
 import type { Authenticator } from './core/auth/principal.js';
 import type { Clock } from './core/clock.js';
 
@@ -38,6 +40,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
   const apps: FastifyInstance[] = [];
   let scheduler: Scheduler | undefined;
+  let waker: AppleDeviceWaker | undefined;
   try {
     log.info({ database: database.location, dialect: database.dialect }, 'database ready');
     const pki = await loadOrCreatePki({
@@ -50,7 +53,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (pki.created.tls) log.info({ hostnames: [config.publicUrl.hostname] }, 'issued the HTTPS certificate');
 
     const metrics = createMetrics();
-    const core = makeCore(storePorts(database), options.clock ?? systemClock);
+    const clock = options.clock ?? systemClock;
+    const ports = storePorts(database);
+    waker = createDeviceWaker({
+      enrollments: ports.appleEnrollments,
+      certificates: ports.pushCertificates,
+      senderFor: (certificate) => createApnsSender({
+        auth: { type: 'certificate', certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem },
+        baseUrl: config.apnsUrl.origin,
+        clock,
+      }),
+      clock,
+      log: log.child({ component: 'apns' }),
+    });
+    const core = makeCore(ports, clock, { waker });
     const issuer = config.publicUrl.href.replace(/\/$/, '');
     const authenticator: Authenticator = tokenAuthenticator({ ...core, issuer });
     const deps = {
@@ -62,8 +78,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       authenticator,
       core,
       ca: pki.ca,
+      devices: { windowsAuthPolicy: config.windowsAuthPolicy, ...(config.clientCertHeader ? { forwardedCertificateHeader: config.clientCertHeader } : {}) },
     };
-    const https = await buildHttp(deps, { https: { key: pki.tls.key, cert: pki.tls.cert } });
+    // Ask for a client certificate without requiring one (Windows PCs present theirs; browsers,
+    // offered only Steward's CA as an acceptable issuer, are not prompted).
+    const https = await buildHttp(deps, { https: { key: pki.tls.key, cert: pki.tls.cert, ca: pki.ca.caCertificatePem(), requestCert: true, rejectUnauthorized: false } });
     apps.push(https);
     const address = await https.listen({ port: config.port, host: config.host });
     const port = new URL(address).port;
@@ -73,7 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       apps.push(plain);
       httpUrl = await plain.listen({ port: config.httpPort, host: config.host });
     }
-    scheduler = startScheduler([{ name: 'maintenance', everyMs: 15 * 60_000, run: () => runMaintenance(core) }], log);
+    scheduler = startScheduler([{ name: 'maintenance', everyMs: 15 * 60_000, run: () => runMaintenance(core, log) }], log);
     return {
       url: `https://localhost:${port}`,
       httpUrl,
@@ -82,11 +101,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: async () => {
         await Promise.all(apps.map((a) => a.close()));
         await scheduler?.stop();
+        await waker?.close();
         await database.close();
       },
     };
   } catch (err) {
     await Promise.allSettled(apps.map((a) => a.close()));
+    await waker?.close();
     await database.close();
     throw err;
   }

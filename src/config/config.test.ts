@@ -10,6 +10,8 @@ describe('loadConfig', () => {
     assert.equal(c.publicUrl.href, 'https://localhost:8443/');
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.httpPort, undefined);
+    assert.equal(c.apnsUrl.href, 'https://api.push.apple.com/');
+    assert.equal(c.windowsAuthPolicy, 'OnPremise');
   });
 
   it('takes STEWARD_* variables, and a flag wins over its variable', () => {
@@ -18,6 +20,22 @@ describe('loadConfig', () => {
     assert.equal(c.port, 10443);
     assert.equal(c.dataDir, '/var/lib/steward');
     assert.equal(c.publicUrl.href, 'https://mdm.example.com/');
+    assert.equal(loadConfig({}, { STEWARD_APNS_URL: 'https://api.sandbox.push.apple.com' }).apnsUrl.origin, 'https://api.sandbox.push.apple.com');
+    assert.equal(loadConfig({ apnsUrl: 'https://127.0.0.1:2197' }, { STEWARD_APNS_URL: 'https://api.sandbox.push.apple.com' }).apnsUrl.origin, 'https://127.0.0.1:2197');
+  });
+
+  it('takes the header a TLS-terminating proxy forwards client certificates in', () => {
+    assert.equal(loadConfig({}, {}).clientCertHeader, undefined);
+    assert.equal(loadConfig({}, { STEWARD_CLIENT_CERT_HEADER: 'X-SSL-Client-Cert' }).clientCertHeader, 'X-SSL-Client-Cert');
+    assert.equal(loadConfig({ clientCertHeader: 'X-Client-Cert' }, { STEWARD_CLIENT_CERT_HEADER: 'X-SSL-Client-Cert' }).clientCertHeader, 'X-Client-Cert');
+    assert.throws(() => loadConfig({ clientCertHeader: 'X Client Cert' }, {}), /--client-cert-header: must be an HTTP header name/);
+    assert.throws(() => loadConfig({}, { STEWARD_CLIENT_CERT_HEADER: 'Authorization' }), /STEWARD_CLIENT_CERT_HEADER: must be a header the proxy sets/);
+  });
+
+  it('takes the Windows enrollment sign-in policy', () => {
+    assert.equal(loadConfig({}, { STEWARD_WINDOWS_AUTH_POLICY: 'Federated' }).windowsAuthPolicy, 'Federated');
+    assert.equal(loadConfig({ windowsAuthPolicy: 'OnPremise' }, { STEWARD_WINDOWS_AUTH_POLICY: 'Federated' }).windowsAuthPolicy, 'OnPremise');
+    assert.throws(() => loadConfig({ windowsAuthPolicy: 'federated' }, {}), /--windows-auth-policy: must be OnPremise or Federated/);
   });
 
   it('names the flag or the variable that holds a bad value', () => {
@@ -27,6 +45,9 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ httpPort: '0' }, {}), /--http-port: must be from 1 to 65535/);
     assert.throws(() => loadConfig({ logLevel: 'loud' }, {}), /--log-level/);
     assert.throws(() => loadConfig({ tlsCert: 'a.pem' }, {}), /--tls-key: must be given together with --tls-cert/);
+    assert.throws(() => loadConfig({ apnsUrl: 'http://api.push.apple.com' }, {}), /--apns-url: must start with https:\/\//);
+    assert.throws(() => loadConfig({}, { STEWARD_APNS_URL: 'api.push.apple.com' }), /STEWARD_APNS_URL: must be an absolute URL/);
+    assert.throws(() => loadConfig({ apnsUrl: 'https://api.push.apple.com/3/device' }, {}), /--apns-url: must be an origin only/);
   });
 
   it('never echoes a database URL, which may carry a password', () => {

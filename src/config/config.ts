@@ -15,6 +15,16 @@ export interface Config {
   /** A plain-HTTP listener for a TLS-terminating proxy in front of Steward. */
   httpPort: number | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Apple's push service (APNs provider API), or a stand-in: the sandbox, a test server, a proxy. */
+  apnsUrl: URL;
+  /** How Windows PCs sign in to enroll: OnPremise (password in the request) or Federated (Steward's sign-in page, with TOTP). */
+  windowsAuthPolicy: 'OnPremise' | 'Federated';
+  /**
+   * The request header in which a trusted TLS-terminating proxy forwards the client certificate
+   * (URL-encoded PEM, as nginx's $ssl_client_escaped_cert), for Apple and Windows device
+   * endpoints; unset, no header is trusted.
+   */
+  clientCertHeader: string | undefined;
 }
 
 export interface SettingDef {
@@ -35,6 +45,9 @@ export const settings = {
   tlsKey: { flag: '--tls-key', env: 'STEWARD_TLS_KEY', valueName: 'file', description: 'PEM private key for --tls-cert' },
   httpPort: { flag: '--http-port', env: 'STEWARD_HTTP_PORT', valueName: 'port', description: 'also listen with plain HTTP on this port, for a TLS-terminating proxy' },
   logLevel: { flag: '--log-level', env: 'STEWARD_LOG_LEVEL', valueName: 'level', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  apnsUrl: { flag: '--apns-url', env: 'STEWARD_APNS_URL', valueName: 'url', default: 'https://api.push.apple.com', description: 'https:// URL of Apple\'s push service (APNs); change it only to test against the sandbox or a stand-in' },
+  clientCertHeader: { flag: '--client-cert-header', env: 'STEWARD_CLIENT_CERT_HEADER', valueName: 'name', description: 'request header in which a TLS-terminating proxy forwards the device\'s client certificate as URL-encoded PEM (nginx: $ssl_client_escaped_cert); only with a proxy that always overwrites it' },
+  windowsAuthPolicy: { flag: '--windows-auth-policy', env: 'STEWARD_WINDOWS_AUTH_POLICY', valueName: 'policy', default: 'OnPremise', description: 'how Windows PCs sign in to enroll: OnPremise (Windows asks for the password) or Federated (Steward\'s sign-in page, which also asks for the authenticator code)' },
 } as const satisfies Record<keyof Config, SettingDef>;
 
 export type SettingName = keyof typeof settings;
@@ -77,6 +90,27 @@ const validators: { [K in SettingName]: z.ZodType<Config[K], string> } = {
   tlsKey: z.string().min(1, 'must not be empty'),
   httpPort: port(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  apnsUrl: z.string().transform((s, ctx) => {
+    let u: URL;
+    try { u = new URL(s); } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://api.push.apple.com' });
+      return z.NEVER;
+    }
+    if (u.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must start with https:// (APNs speaks HTTP/2 over TLS only)' });
+      return z.NEVER;
+    }
+    if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash || u.username || u.password) {
+      ctx.addIssue({ code: 'custom', message: 'must be an origin only, such as https://api.push.apple.com (no path, query or credentials)' });
+      return z.NEVER;
+    }
+    return u;
+  }),
+  windowsAuthPolicy: z.enum(['OnPremise', 'Federated'], { message: 'must be OnPremise or Federated' }),
+  // An HTTP field name (RFC 9110 token), and not one a client sends for itself anyway.
+  clientCertHeader: z.string().trim()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'must be an HTTP header name such as X-SSL-Client-Cert')
+    .refine((h) => !['host', 'authorization', 'cookie', 'content-type', 'content-length', 'user-agent', 'x-forwarded-for'].includes(h.toLowerCase()), 'must be a header the proxy sets, not one clients send'),
 };
 
 /** Flag values as given on the command line (undefined when absent). */
@@ -130,6 +164,9 @@ export function parseConfig(raw: RawSettings): Config {
     tlsKey: out.tlsKey as string | undefined,
     httpPort: out.httpPort as number | undefined,
     logLevel: out.logLevel as Config['logLevel'],
+    apnsUrl: out.apnsUrl as URL,
+    windowsAuthPolicy: out.windowsAuthPolicy as Config['windowsAuthPolicy'],
+    clientCertHeader: out.clientCertHeader as string | undefined,
   };
 }
 

@@ -9,7 +9,12 @@ import type { CredentialStore, SessionStore } from './auth/sign-in-ports.js';
 import type { SettingsStore } from './settings/ports.js';
 import type { CommandQueue } from './commands/ports.js';
 import type { ScepStore } from './scep/ports.js';
-import type { AppleEnrollmentStore, EnrollmentProfileStore } from './enrollment/ports.js';
+import type { AppleEnrollmentStore, EnrollmentProfileStore, WindowsEnrollmentStore } from './enrollment/ports.js';
+import type { WindowsSignInTokenStore } from './enrollment/windows-ports.js';
+import type { DeviceWaker, PushCertificateStore } from './push/ports.js';
+import type { DeviceActionStore, DeviceRecordRemover } from './actions/ports.js';
+import type { DeviceInventoryStore } from './apple/inventory-ports.js';
+import type { WindowsInventoryStore } from './windows/inventory-ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 
 export interface CorePorts {
@@ -27,13 +32,25 @@ export interface CorePorts {
   scep: ScepStore;
   enrollmentProfiles: EnrollmentProfileStore;
   appleEnrollments: AppleEnrollmentStore;
+  pushCertificates: PushCertificateStore;
+  windowsEnrollments: WindowsEnrollmentStore;
+  windowsSignInTokens: WindowsSignInTokenStore;
+  deviceActions: DeviceActionStore;
+  deviceRecords: DeviceRecordRemover;
+  deviceInventory: DeviceInventoryStore;
+  windowsInventory: WindowsInventoryStore;
 }
 
 export interface Core extends CorePorts {
   clock: Clock;
   memberships: MembershipEngine;
+  /** Wakes devices after commands are queued for them; does nothing unless the composition root gives one. */
+  waker: DeviceWaker;
 }
 
-export function makeCore(ports: CorePorts, clock: Clock): Core {
-  return { ...ports, clock, memberships: membershipEngine({ ...ports, clock }) };
+/** Tests and tools that push nothing. */
+const noWaker: DeviceWaker = { wake: () => Promise.resolve() };
+
+export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: DeviceWaker } = {}): Core {
+  return { ...ports, clock, memberships: membershipEngine({ ...ports, clock }), waker: extras.waker ?? noWaker };
 }

@@ -18,9 +18,20 @@ import { oauthRoutes } from './oauth.js';
 import { sessionAuthenticator } from './session-auth.js';
 import { signInRoutes } from './sign-in.js';
 import { deviceManagementRoutes } from './graph/device-management.js';
+import { applePushCertificateRoutes } from './graph/apple-push-certificate.js';
 import type { Core } from '../core/deps.js';
 import type { CertificateAuthority } from '../core/pki/ports.js';
 import { scepRoutes } from './mdm/scep.js';
+import { enrollmentProfileRoutes } from './graph/enrollment-profiles.js';
+import { appleMdmRoutes, type AppleMdmDeps } from './mdm/apple/routes.js';
+import { ReplayGuard } from './mdm/apple/identity.js';
+import { signData } from '../protocol/cms/signed-data.js';
+import { appleResultHandler } from '../core/apple/result-handler.js';
+import { enqueueInventory } from '../core/apple/inventory-commands.js';
+import { windowsEnrollmentRoutes } from './mdm/windows/enrollment.js';
+import { windowsSignInPageRoutes } from './mdm/windows/enrollment-sign-in.js';
+import { windowsManagementRoutes } from './mdm/windows/management.js';
+import type { WindowsAuthPolicySetting } from '../core/enrollment/windows-paths.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -30,12 +41,19 @@ export interface HttpDeps {
   metrics: HttpMetrics;
   authenticator: Authenticator;
   core: Core;
-  /** Steward's CA, for the device endpoints (SCEP); without it they are not served. */
+  /** Steward's CA, for the device endpoints (SCEP, Apple MDM); without it they are not served. */
   ca?: CertificateAuthority;
+  /** Device endpoint settings and the hooks that apply device answers (inventory, actions). */
+  devices?: Partial<Pick<AppleMdmDeps, 'organization' | 'results' | 'onEnrolled' | 'onUnenrolled'>> & { forwardedCertificateHeader?: string; windowsAuthPolicy?: WindowsAuthPolicySetting };
 }
 
 export interface ListenerOptions {
-  https?: { key: string; cert: string };
+  /**
+   * TLS. With requestCert, rejectUnauthorized false and ca (Steward's CA PEM), the listener asks for
+   * a client certificate without requiring one: Windows PCs present theirs (mutual TLS, MS-MDM),
+   * admins' browsers are not prompted (the request names only Steward's CA).
+   */
+  https?: { key: string; cert: string; ca?: string; requestCert?: boolean; rejectUnauthorized?: boolean };
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* from it. */
   trustProxy?: boolean;
   /** Largest request body accepted, in bytes. */
@@ -98,9 +116,47 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
   for (const prefix of ['/v1.0', '/beta']) {
     await app.register(graphApi, { prefix, deps: graph, publicUrl: deps.publicUrl });
     await app.register(deviceManagementRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
+    await app.register(applePushCertificateRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
+    await app.register(enrollmentProfileRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
   }
   await app.register(signInRoutes, { deps: withAudit });
-  if (deps.ca) await app.register(scepRoutes, { deps: { ca: deps.ca, scep: deps.core.scep, clock: deps.core.clock } });
+  if (deps.ca) {
+    const ca = deps.ca;
+    await app.register(scepRoutes, { deps: { ca, scep: deps.core.scep, clock: deps.core.clock } });
+    await app.register(appleMdmRoutes, { deps: {
+      core: deps.core,
+      identity: {
+        caCertificateDer: ca.caCertificateDer(), scep: deps.core.scep, clock: deps.core.clock, replay: new ReplayGuard(),
+        ...(deps.devices?.forwardedCertificateHeader ? { forwardedCertificateHeader: deps.devices.forwardedCertificateHeader } : {}),
+      },
+      signer: {
+        caCertificateDer: () => ca.caCertificateDer(),
+        signProfile: (content) => signData(content, { certificateDer: ca.caCertificateDer(), sign: (attributes) => ca.signCmsAttributes(attributes) }, { signingTime: deps.core.clock.now() }),
+      },
+      baseUrl: deps.publicUrl.href.replace(/\/$/, ''),
+      organization: deps.devices?.organization ?? 'Steward',
+      results: deps.devices?.results ?? appleResultHandler(deps.core),
+      onEnrolled: deps.devices?.onEnrolled ?? (async (ids) => { await enqueueInventory(deps.core, { enrollmentIds: ids, reason: 'enrollment' }); }),
+      onUnenrolled: deps.devices?.onUnenrolled ?? (async (id) => { await deps.core.deviceRecords.removeDevice(id, deps.core.clock.now()); }),
+    } });
+    await app.register(windowsEnrollmentRoutes, { deps: {
+      core: deps.core,
+      ca,
+      baseUrl: deps.publicUrl.href.replace(/\/$/, ''),
+      organization: deps.devices?.organization ?? 'Steward',
+      authPolicy: deps.devices?.windowsAuthPolicy ?? 'OnPremise',
+      ...(deps.devices?.onUnenrolled ? { onUnenrolled: deps.devices.onUnenrolled } : {}),
+    } });
+    await app.register(windowsSignInPageRoutes, { deps: { core: deps.core, organization: deps.devices?.organization ?? 'Steward' } });
+    await app.register(windowsManagementRoutes, { deps: {
+      core: deps.core,
+      certificates: {
+        caCertificateDer: ca.caCertificateDer(), clock: deps.core.clock,
+        ...(deps.devices?.forwardedCertificateHeader ? { forwardedCertificateHeader: deps.devices.forwardedCertificateHeader } : {}),
+      },
+      ...(deps.devices?.onUnenrolled ? { onUnenrolled: deps.devices.onUnenrolled } : {}),
+    } });
+  }
   return app;
 }
 

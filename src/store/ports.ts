@@ -13,6 +13,11 @@ import { settingsStore } from './settings.js';
 import { scepStore } from './scep.js';
 import { enrollmentProfileStore } from './enrollment-profiles.js';
 import { appleEnrollmentStore } from './apple-enrollments.js';
+import { pushCertificateStore } from './push-certificates.js';
+import { windowsEnrollmentStore, windowsSignInTokenStore } from './windows-enrollments.js';
+import { deviceActionStore, deviceRecordRemover } from './device-actions.js';
+import { deviceInventoryStore } from './device-inventory.js';
+import { windowsInventoryStore } from './windows-inventory.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -31,6 +36,13 @@ export function storePorts(database: Database) {
     scep: scepStore(db),
     enrollmentProfiles: enrollmentProfileStore(db),
     appleEnrollments: appleEnrollmentStore(db),
+    pushCertificates: pushCertificateStore(db),
+    windowsEnrollments: windowsEnrollmentStore(db),
+    windowsSignInTokens: windowsSignInTokenStore(db),
+    deviceActions: deviceActionStore(db),
+    deviceRecords: deviceRecordRemover(db),
+    deviceInventory: deviceInventoryStore(db),
+    windowsInventory: windowsInventoryStore(db),
   };
 }
 

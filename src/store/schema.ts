@@ -6,6 +6,10 @@ import type { SessionsTable, SettingsTable, TotpEnrollmentsTable } from './schem
 import type { CommandQueueTable } from './schema-commands.js';
 import type { ScepCertificatesTable, ScepChallengesTable } from './schema-scep.js';
 import type { AppleEnrollmentsTable, DeviceActionCommandsTable, DeviceActionsTable, EnrollmentProfilesTable } from './schema-enrollment.js';
+import type { PushCertificateRequestsTable, PushCertificatesTable } from './schema-push.js';
+import type { DetectedAppsTable, DeviceActionDetailsColumn, DeviceAppsTable, DeviceInventoryTable } from './schema-inventory.js';
+import type { WindowsEnrollmentsTable, WindowsSignInTokensTable } from './schema-windows.js';
+import type { WindowsInventoryColumn } from './schema-windows-inventory.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -174,8 +178,15 @@ export interface Schema {
   scep_certificates: ScepCertificatesTable;
   enrollment_profiles: EnrollmentProfilesTable;
   apple_enrollments: AppleEnrollmentsTable;
-  device_actions: DeviceActionsTable;
+  device_actions: DeviceActionsTable & DeviceActionDetailsColumn;
   device_action_commands: DeviceActionCommandsTable;
+  push_certificates: PushCertificatesTable;
+  push_certificate_requests: PushCertificateRequestsTable;
+  device_inventory: DeviceInventoryTable & WindowsInventoryColumn;
+  device_apps: DeviceAppsTable;
+  detected_apps: DetectedAppsTable;
+  windows_enrollments: WindowsEnrollmentsTable;
+  windows_sign_in_tokens: WindowsSignInTokensTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -1,7 +1,7 @@
 // An in-process Steward HTTP app over a real test database, for app.inject tests.
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
-import { buildHttp } from '../../src/http/app.js';
+import { buildHttp, type HttpDeps } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/log/logger.js';
 import { ping, type Database } from '../../src/store/database.js';
@@ -31,7 +31,7 @@ export interface TestApp {
 }
 
 /** Builds the app (not yet ready, so a test may add routes before its first inject). */
-export async function testApp(database: Database, options: { authenticator?: Authenticator } = {}): Promise<TestApp> {
+export async function testApp(database: Database, options: { authenticator?: Authenticator } & Pick<HttpDeps, 'ca' | 'devices'> = {}): Promise<TestApp> {
   const core = makeCore(storePorts(database), systemClock);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } });
@@ -43,6 +43,8 @@ export async function testApp(database: Database, options: { authenticator?: Aut
     metrics: createMetrics(),
     authenticator: options.authenticator ?? tokenAuthenticator,
     core,
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.devices ? { devices: options.devices } : {}),
   });
   return { app, logs, core };
 }

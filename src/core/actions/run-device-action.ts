@@ -24,7 +24,7 @@ export const ACTION_PRIORITY = 10;
 export function plannerFor(planners: readonly ActionPlanner[], device: ManagedDevice): ActionPlanner {
   const planner = planners.find((p) => p.handles(device));
   if (!planner) {
-    throw new StewardError('conflict', `Remote actions are not available for ${device.operatingSystem ?? 'this kind of'} devices yet: Steward manages Apple devices (iOS, iPadOS, macOS) through MDM commands.`, 'id');
+    throw new StewardError('conflict', `Remote actions are not available for ${device.operatingSystem ?? 'this kind of'} devices yet: Steward manages Apple devices (iOS, iPadOS, macOS) and Windows PCs.`, 'id');
   }
   return planner;
 }

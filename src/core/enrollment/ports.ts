@@ -97,3 +97,41 @@ export interface AppleEnrollmentStore {
   /** Enrolled enrollments not seen since the date, a batch at a time (inventory refresh). */
   staleEnrolled(seenBefore: Date, limit: number): Promise<AppleEnrollment[]>;
 }
+
+/** A Windows PC enrolled over MS-MDE2. Its id is also its managed device's id. */
+export interface WindowsEnrollment {
+  id: string;
+  profileId: string | null;
+  /** The user who enrolled (OnPremise or Federated sign-in); null for a bulk, userless enrollment. */
+  userId: string | null;
+  ownership: Exclude<OwnerType, 'unknown'>;
+  /** `enrolled` from the RequestSecurityTokenResponse on; `unenrolled` after Alert 1226, retire, wipe or delete. */
+  state: 'enrolled' | 'unenrolled';
+  /** AdditionalContext DeviceID and HWDevID from the enrollment request. */
+  deviceId: string | null;
+  hwDevId: string | null;
+  deviceName: string | null;
+  osVersion: string | null;
+  osEdition: string | null;
+  /** 'Full' (a user's enrollment) or 'Device' (userless). */
+  enrollmentType: string;
+  /** Serial of the client certificate issued at enrollment (lowercase hex, no sign octet). */
+  identitySerial: string;
+  identityNotAfter: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  unenrolledAt: string | null;
+}
+
+export interface WindowsEnrollmentStore {
+  create(enrollment: WindowsEnrollment): Promise<void>;
+  get(id: string): Promise<WindowsEnrollment | undefined>;
+  /** The enrollment a client certificate was issued to (enrolled or not: the caller checks state). */
+  byIdentitySerial(serial: string): Promise<WindowsEnrollment | undefined>;
+  /** The enrolled enrollment of a Windows DeviceID (re-enrollment replaces it). */
+  activeByDeviceId(deviceId: string): Promise<WindowsEnrollment | undefined>;
+  update(id: string, changes: Partial<Omit<WindowsEnrollment, 'id' | 'createdAt'>>): Promise<WindowsEnrollment | undefined>;
+  touch(id: string, now: Date): Promise<void>;
+  /** Enrolled PCs not seen since the date, a batch at a time (inventory refresh). */
+  staleEnrolled(seenBefore: Date, limit: number): Promise<WindowsEnrollment[]>;
+}

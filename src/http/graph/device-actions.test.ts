@@ -320,7 +320,7 @@ for (const dialect of testDialects()) {
       await refused(pendingEnrollment.id, 'syncDevice', undefined, 409, /not enrolled \(its enrollment is authenticated\)/);
       const windows = aManagedDevice({ operatingSystem: 'Windows', osVersion: '10.0.22631' });
       await t.core.devices.put(windows);
-      await refused(windows.id, 'remoteLock', undefined, 409, /not available for Windows devices yet/);
+      await refused(windows.id, 'remoteLock', undefined, 409, /no Windows MDM enrollment/);
       const orphan = aManagedDevice();
       await t.core.devices.put(orphan);
       await refused(orphan.id, 'rebootNow', undefined, 409, /no Apple MDM enrollment/);

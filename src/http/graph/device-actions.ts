@@ -14,6 +14,7 @@
 //
 // A device out of the caller's scope for the action's permission answers 404, as reads do; one that
 // cannot do the action answers 409 (400 for a bad parameter) saying why, and nothing is queued.
+import { windowsActionPlanner } from '../../core/windows/action-planner.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -32,7 +33,7 @@ import type { AuditTrail } from '../audit-trail.js';
 import { decodeBody } from './body.js';
 import { contextUrl, graphVersion, nextLink, queryOptions } from './collection.js';
 
-export type DeviceActionRouteDeps = Pick<Core, 'devices' | 'commands' | 'deviceActions' | 'deviceRecords' | 'deviceInventory' | 'appleEnrollments' | 'waker' | 'clock'> & { audit: AuditTrail };
+export type DeviceActionRouteDeps = Pick<Core, 'devices' | 'commands' | 'deviceActions' | 'deviceRecords' | 'deviceInventory' | 'appleEnrollments' | 'windowsEnrollments' | 'windowsInventory' | 'waker' | 'clock'> & { audit: AuditTrail };
 
 const ENTITY_SET = 'deviceManagement/managedDevices';
 
@@ -108,8 +109,8 @@ export const ACTION_ROUTES: Readonly<Record<RemoteActionName, ActionRoute>> = {
 };
 
 /** The planners of every platform Steward manages; Windows adds its own here. */
-export function actionPlanners(deps: Pick<Core, 'appleEnrollments' | 'deviceInventory' | 'clock'>): ActionPlanner[] {
-  return [appleActionPlanner(deps)];
+export function actionPlanners(deps: Pick<Core, 'appleEnrollments' | 'deviceInventory' | 'windowsEnrollments' | 'windowsInventory' | 'clock'>): ActionPlanner[] {
+  return [appleActionPlanner(deps), windowsActionPlanner(deps)];
 }
 
 /** Graph's deviceActionResult (or its remoteLock / locateDevice subtype), plus Steward's failureReason. */

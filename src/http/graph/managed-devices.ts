@@ -8,6 +8,8 @@ import type { GraphDeps } from './routes.js';
 import { collection, contextUrl, graphVersion, queryOptions } from './collection.js';
 import { withODataType } from './odata-type.js';
 import { decodeBody } from './body.js';
+import type { DeviceAction } from '../../core/actions/ports.js';
+import { presentDeviceActionResults } from './device-actions.js';
 
 const ENTITY_SET = 'deviceManagement/managedDevices';
 
@@ -16,11 +18,14 @@ const deviceChanges = z.object({ roleScopeTagIds: z.array(z.string().min(1).max(
 /**
  * The Graph JSON of a managed device (a presenter: no row ever goes out as it is stored).
  * roleScopeTagIds is a beta property, given under /v1.0 too, as the rest of Steward's beta
- * properties are.
+ * properties are. deviceActionResults are given when the caller loaded the device's actions.
  */
-export function presentManagedDevice(d: ManagedDevice) {
-  return withODataType('#microsoft.graph.managedDevice', { ...d });
+export function presentManagedDevice(d: ManagedDevice, actions?: readonly DeviceAction[]) {
+  return withODataType('#microsoft.graph.managedDevice', { ...d, ...(actions ? { deviceActionResults: presentDeviceActionResults(actions) } : {}) });
 }
+
+/** Whether a response shows deviceActionResults ($select may leave them out: then they are not loaded). */
+const wantsActions = (select: string[] | undefined) => !select || select.includes('deviceActionResults');
 
 export const managedDeviceRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }> = async (app, { deps, publicUrl }) => {
   app.get('/deviceManagement/managedDevices', {
@@ -28,7 +33,9 @@ export const managedDeviceRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUr
     schema: { summary: 'List managed devices', tags: ['managedDevices'] },
   }, async (req) => {
     const page = await listManagedDevices(deps, { queryOptions: queryOptions(req), scope: req.scope });
-    return collection(req, publicUrl, graphVersion(req), ENTITY_SET, page, presentManagedDevice);
+    // One query for the whole page's actions, never one per device.
+    const actions = wantsActions(page.select) ? await deps.deviceActions.forDevices(page.items.map((d) => d.id)) : undefined;
+    return collection(req, publicUrl, graphVersion(req), ENTITY_SET, page, (d) => presentManagedDevice(d, actions ? (actions.get(d.id) ?? []) : undefined));
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/managedDevices/:id', {
@@ -36,7 +43,8 @@ export const managedDeviceRoutes: FastifyPluginAsync<{ deps: GraphDeps; publicUr
     schema: { summary: 'Get a managed device', tags: ['managedDevices'] },
   }, async (req) => {
     const device = await getManagedDevice(deps, { id: req.params.id, scope: req.scope });
-    return { '@odata.context': `${contextUrl(publicUrl, graphVersion(req), ENTITY_SET)}/$entity`, ...presentManagedDevice(device) };
+    const actions = await deps.deviceActions.forDevice(device.id, 20);
+    return { '@odata.context': `${contextUrl(publicUrl, graphVersion(req), ENTITY_SET)}/$entity`, ...presentManagedDevice(device, actions) };
   });
 
   // Only roleScopeTagIds can be changed so far; other properties are refused by name.

@@ -13,8 +13,10 @@ import { groupRoutes } from './groups.js';
 import { rbacRoutes } from './rbac.js';
 import { auditEventRoutes } from './audit-events.js';
 import { userImportRoutes } from './user-import.js';
+import { deviceActionRoutes, type DeviceActionRouteDeps } from './device-actions.js';
 
-export interface GraphDeps {
+/** The remote actions' ports (DeviceActionRouteDeps: the command queue, actions, inventory, enrollments, waker) too. */
+export interface GraphDeps extends DeviceActionRouteDeps {
   clock: Clock;
   devices: ManagedDeviceStore;
   users: UserStore;
@@ -28,6 +30,7 @@ export interface GraphDeps {
 export const graphApi: FastifyPluginAsync<{ deps: GraphDeps; publicUrl: URL }> = async (app, opts) => {
   const o = { deps: opts.deps, publicUrl: opts.publicUrl };
   await app.register(managedDeviceRoutes, o);
+  await app.register(deviceActionRoutes, o);
   await app.register(userRoutes, o);
   await app.register(userImportRoutes, o);
   await app.register(groupRoutes, o);

@@ -10,6 +10,10 @@ import { migration as m0007 } from './0007-scope-tags.js';
 import { migration as m0008 } from './0008-command-queue.js';
 import { migration as m0009 } from './0009-scep.js';
 import { migration as m0010 } from './0010-enrollment.js';
+import { migration as m0011 } from './0011-push-certificate.js';
+import { migration as m0012 } from './0012-device-inventory.js';
+import { migration as m0013 } from './0013-windows-enrollment.js';
+import { migration as m0014 } from './0014-windows-inventory.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -22,4 +26,8 @@ export const migrations: Record<string, StewardMigration> = {
   '0008-command-queue': m0008,
   '0009-scep': m0009,
   '0010-enrollment': m0010,
+  '0011-push-certificate': m0011,
+  '0012-device-inventory': m0012,
+  '0013-windows-enrollment': m0013,
+  '0014-windows-inventory': m0014,
 };
