@@ -178,6 +178,14 @@ describe('CMS SignedData', () => {
     assert.match(outcome(() => verifySignedData(flip(der, indexOf(der, big.subarray(0, 64)) + 10))), /^bad-signature: messageDigest/);
   });
 
+  it('leaves the caller\'s bytes untouched, so the same Buffer verifies twice', async () => {
+    const der = Buffer.from(await signData(new Uint8Array([1, 2, 3]), keySigner(p256.cert, p256.key), { signingTime: new Date() }));
+    const copy = Buffer.from(der);
+    verifySignedData(der);
+    assert.deepEqual(der, copy);
+    assert.doesNotThrow(() => verifySignedData(der));
+  });
+
   it('refuses changed content, a substituted certificate and a changed signature', async () => {
     const attached = await signData(content, keySigner(rsa.cert, rsa.key));
     assert.equal(outcome(() => verifySignedData(attached)), 'accepted');
@@ -313,3 +321,4 @@ describe('CMS SignedData', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), fc.boolean(), (b, detached) => check(b, detached)), { numRuns: 500 });
   });
 });
+

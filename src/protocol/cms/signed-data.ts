@@ -328,7 +328,8 @@ function readSignerInfo(node: Tlv): ParsedSignedData['signer'] {
     i++;
     // RFC 5652 §5.3: signed attributes are DER even in a BER message; the signature covers them as sent.
     if (attrsNode.raw[1] === 0x80) throw malformed('the signed attributes are not DER (indefinite length)');
-    const set = attrsNode.raw.slice();
+    // A copy: a Buffer's slice() is a view, and the caller's bytes must stay as they were.
+    const set = new Uint8Array(attrsNode.raw);
     set[0] = 0x31;
     signedAttributes = { set, attributes: readAttributes(attrsNode.value) };
   }

@@ -66,7 +66,7 @@ const refused = (message: string) => new StewardError('device-identity', message
 export async function identifyDevice(deps: IdentityDeps, headers: Record<string, string | string[] | undefined>, body: Uint8Array): Promise<DeviceIdentity> {
   const signature = headers['mdm-signature'];
   const forwarded = deps.forwardedCertificateHeader ? headers[deps.forwardedCertificateHeader.toLowerCase()] : undefined;
-  let certificate: X509Certificate;
+  let certificate: Uint8Array | string;
   if (typeof signature === 'string' && signature !== '') {
     const der = Buffer.from(signature.replace(/\s+/g, ''), 'base64');
     if (der.length === 0 || der.length > 64 * 1024) throw malformed('Mdm-Signature is not a base64 CMS signature of a sensible size');
@@ -77,7 +77,7 @@ export async function identifyDevice(deps: IdentityDeps, headers: Record<string,
       if (err instanceof CmsError) throw err.reason === 'bad-signature' ? refused(`Mdm-Signature: ${err.message}`) : malformed(`Mdm-Signature: ${err.message}`);
       throw err;
     }
-    certificate = parseCertificate(verified.signerCertificate);
+    certificate = verified.signerCertificate;
     const now = deps.clock.now().getTime();
     if (verified.signingTime) {
       const skew = verified.signingTime.getTime() - now;
@@ -87,21 +87,45 @@ export async function identifyDevice(deps: IdentityDeps, headers: Record<string,
   } else if (typeof forwarded === 'string' && forwarded !== '') {
     let pem: string;
     try { pem = decodeURIComponent(forwarded); } catch { throw malformed(`${deps.forwardedCertificateHeader ?? ''} is not URL-encoded PEM`); }
-    certificate = parseCertificate(pem);
+    certificate = pem;
   } else {
     throw refused('the message carries no Mdm-Signature header (the enrollment profile asks for SignMessage)');
   }
 
+  const now = deps.clock.now().getTime();
+  const known = await certificateIdentity(deps, certificate);
+  if (known.notBefore > now + SIGNING_TIME_SKEW_MS || known.notAfter <= now) {
+    throw refused(`identity certificate ${known.identitySerial} is not valid now (valid ${new Date(known.notBefore).toISOString()} to ${new Date(known.notAfter).toISOString()})`);
+  }
+  return { enrollmentId: known.enrollmentId, identitySerial: known.identitySerial };
+}
+
+interface KnownCertificate { enrollmentId: string; identitySerial: string; notBefore: number; notAfter: number }
+
+/**
+ * What never changes about an identity certificate: that Steward's CA issued it, its validity and
+ * the enrollment it was issued for. Checked once per certificate and process, then remembered
+ * (bounded): the chain check is an RSA verification and the lookup a query, on every message
+ * otherwise. Only successes are remembered; the enrollment's state is read fresh by the caller.
+ */
+const verified = new Map<string, KnownCertificate>();
+const MAX_REMEMBERED = 100_000;
+
+async function certificateIdentity(deps: IdentityDeps, input: Uint8Array | string): Promise<KnownCertificate> {
+  // Keyed by the CA too: tests run several CAs in one process.
+  const key = createHash('sha256').update(deps.caCertificateDer).update(input).digest('base64');
+  const hit = verified.get(key);
+  if (hit) return hit;
+  const certificate = parseCertificate(input);
   const ca = new X509Certificate(deps.caCertificateDer);
   if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) throw refused(`identity certificate ${certificate.serialNumber} was not issued by this server`);
-  const now = deps.clock.now().getTime();
-  if (Date.parse(certificate.validFrom) > now + SIGNING_TIME_SKEW_MS || Date.parse(certificate.validTo) <= now) {
-    throw refused(`identity certificate ${certificate.serialNumber} is not valid now (valid ${certificate.validFrom} to ${certificate.validTo})`);
-  }
   const identitySerial = certificate.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '');
   const enrollmentId = await deps.scep.enrollmentForCertificate(identitySerial);
   if (enrollmentId === undefined) throw refused(`identity certificate ${identitySerial} belongs to no enrollment`);
-  return { enrollmentId, identitySerial };
+  const known = { enrollmentId, identitySerial, notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo) };
+  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value as string);
+  verified.set(key, known);
+  return known;
 }
 
 function parseCertificate(input: Uint8Array | string): X509Certificate {

@@ -27,6 +27,9 @@ export interface AppleMdmDeps {
   onUnenrolled?: (enrollmentId: string) => Promise<void>;
 }
 
+/** How stale a device's last check-in time may get before a message writes it again. */
+export const TOUCH_EVERY_MS = 60_000;
+
 /** Largest check-in or report accepted: an InstalledApplicationList of a well-used Mac fits. */
 export const MAX_DEVICE_MESSAGE_BYTES = 8 * 1024 * 1024;
 
@@ -83,7 +86,9 @@ export const appleMdmRoutes: FastifyPluginAsync<{ deps: AppleMdmDeps }> = async 
       if (report.EnrollmentUserID !== undefined || report.UserID !== undefined) return await reply.code(200).send();
       const out = await answerConnect({ queue: core.commands, clock: core.clock, results: deps.results }, { enrollmentId: enrollment.id, report: commandReportOf(report) });
       if (out.recorded === 'unknown') req.log.warn({ enrollmentId: enrollment.id, status: report.Status }, 'report for a command this device was never sent');
-      await core.appleEnrollments.touch(enrollment.id, core.clock.now());
+      // The last check-in, to the minute: a write on every message would cost more than the rest.
+      const now = core.clock.now();
+      if (enrollment.lastSeenAt === null || now.getTime() - Date.parse(enrollment.lastSeenAt) >= TOUCH_EVERY_MS) await core.appleEnrollments.touch(enrollment.id, now);
       if (!out.next) return await reply.code(200).send();
       return await reply.type('application/xml').send(Buffer.from(encodeCommand(appleCommandOf(out.next))));
     } catch (err) {
