@@ -14,8 +14,10 @@ import { createMetrics } from './http/metrics.js';
 import { version } from './version.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { runMaintenance } from './core/maintenance.js';
-import { createDeviceWaker, type AppleDeviceWaker } from './core/push/wake-devices.js';
+import { createDeviceWaker } from './core/push/wake-devices.js';
 import { createApnsSender } from './push/apns.js';
+import { combineWakers, createWindowsWaker, type ClosableDeviceWaker } from './core/push/wake-windows.js';
+import { createWnsSender } from './push/wns.js';
 import type { Authenticator } from './core/auth/principal.js';
 import type { Clock } from './core/clock.js';
 
@@ -40,7 +42,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
   const apps: FastifyInstance[] = [];
   let scheduler: Scheduler | undefined;
-  let waker: AppleDeviceWaker | undefined;
+  let waker: ClosableDeviceWaker | undefined;
   try {
     log.info({ database: database.location, dialect: database.dialect }, 'database ready');
     const pki = await loadOrCreatePki({
@@ -55,18 +57,33 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const metrics = createMetrics();
     const clock = options.clock ?? systemClock;
     const ports = storePorts(database);
-    waker = createDeviceWaker({
-      enrollments: ports.appleEnrollments,
-      certificates: ports.pushCertificates,
-      senderFor: (certificate) => createApnsSender({
-        auth: { type: 'certificate', certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem },
-        baseUrl: config.apnsUrl.origin,
+    const wns = config.wnsPackageSid !== undefined && config.wnsClientSecret !== undefined && config.wnsPackageFamilyName !== undefined
+      ? { packageSid: config.wnsPackageSid, clientSecret: config.wnsClientSecret, packageFamilyName: config.wnsPackageFamilyName }
+      : undefined;
+    log.info({ wns: wns !== undefined }, wns ? 'WNS configured: Windows PCs are woken by push notifications' : 'WNS not configured: Windows PCs fetch commands on their poll schedule');
+    // Each waker is given every id and wakes its own platform's devices.
+    waker = combineWakers(
+      createDeviceWaker({
+        enrollments: ports.appleEnrollments,
+        certificates: ports.pushCertificates,
+        senderFor: (certificate) => createApnsSender({
+          auth: { type: 'certificate', certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem },
+          baseUrl: config.apnsUrl.origin,
+          clock,
+        }),
         clock,
+        log: log.child({ component: 'apns' }),
       }),
-      clock,
-      log: log.child({ component: 'apns' }),
-    });
-    const core = makeCore(ports, clock, { waker });
+      createWindowsWaker({
+        enrollments: ports.windowsEnrollments,
+        sender: wns === undefined ? undefined : createWnsSender({
+          packageSid: wns.packageSid, clientSecret: wns.clientSecret,
+          tokenUrl: config.wnsTokenUrl.href, channelHosts: config.wnsChannelHosts, clock, logger: log.child({ component: 'wns' }),
+        }),
+        log: log.child({ component: 'wns' }),
+      }),
+    );
+    const core = makeCore(ports, clock, { waker, ...(wns === undefined ? {} : { wns: { packageFamilyName: wns.packageFamilyName } }) });
     const issuer = config.publicUrl.href.replace(/\/$/, '');
     const authenticator: Authenticator = tokenAuthenticator({ ...core, issuer });
     const deps = {

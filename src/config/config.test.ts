@@ -38,6 +38,37 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ windowsAuthPolicy: 'federated' }, {}), /--windows-auth-policy: must be OnPremise or Federated/);
   });
 
+  it('takes WNS settings: off unless the package SID, client secret and PFN are all given', () => {
+    const off = loadConfig({}, {});
+    assert.equal(off.wnsPackageSid, undefined);
+    assert.equal(off.wnsClientSecret, undefined);
+    assert.equal(off.wnsPackageFamilyName, undefined);
+    assert.equal(off.wnsTokenUrl.href, 'https://login.live.com/accesstoken.srf');
+    assert.deepEqual(off.wnsChannelHosts, ['notify.windows.com']);
+    const on = loadConfig({ wnsPackageSid: 'ms-app://s-1-15-2-2939-1' }, {
+      STEWARD_WNS_CLIENT_SECRET: 'c2VjcmV0+/=', STEWARD_WNS_PACKAGE_FAMILY_NAME: 'Contoso.StewardPush_8wekyb3d8bbwe',
+      STEWARD_WNS_TOKEN_URL: 'https://127.0.0.1:4443/accesstoken.srf', STEWARD_WNS_CHANNEL_HOSTS: 'localhost, Notify.Test',
+    });
+    assert.equal(on.wnsPackageSid, 'ms-app://s-1-15-2-2939-1');
+    assert.equal(on.wnsClientSecret, 'c2VjcmV0+/=');
+    assert.equal(on.wnsPackageFamilyName, 'Contoso.StewardPush_8wekyb3d8bbwe');
+    assert.equal(on.wnsTokenUrl.href, 'https://127.0.0.1:4443/accesstoken.srf');
+    assert.deepEqual(on.wnsChannelHosts, ['localhost', 'notify.test']);
+    assert.throws(() => loadConfig({ wnsPackageSid: 'ms-app://s-1-15-2-1-2' }, {}), /--wns-client-secret, --wns-package-family-name: must be given too/);
+    assert.throws(() => loadConfig({ wnsPackageSid: 'S-1-5-21' }, {}), /--wns-package-sid: must be a package SID/);
+    assert.throws(() => loadConfig({ wnsPackageFamilyName: 'no underscore' }, {}), /--wns-package-family-name: must be a package family name/);
+    assert.throws(() => loadConfig({ wnsTokenUrl: 'http://login.live.com/accesstoken.srf' }, {}), /--wns-token-url: must start with https:\/\//);
+    assert.throws(() => loadConfig({ wnsChannelHosts: ' , ' }, {}), /--wns-channel-hosts: must be host names/);
+  });
+
+  it('never echoes the WNS client secret', () => {
+    const secret = `hunter2${'x'.repeat(600)}`;
+    assert.throws(() => loadConfig({ wnsClientSecret: secret }, {}), (e: unknown) =>
+      e instanceof ConfigError && e.message.includes('--wns-client-secret: must be at most 512 characters') && !e.message.includes('hunter2'));
+    assert.throws(() => loadConfig({}, { STEWARD_WNS_CLIENT_SECRET: 'hunter2' }), (e: unknown) =>
+      e instanceof ConfigError && e.message.includes('--wns-package-sid') && !e.message.includes('hunter2'));
+  });
+
   it('names the flag or the variable that holds a bad value', () => {
     assert.throws(() => loadConfig({ port: 'abc' }, {}), (e: unknown) => e instanceof ConfigError && /^--port: must be a whole number \(got 'abc'\)$/.test(e.message));
     assert.throws(() => loadConfig({}, { STEWARD_PORT: '70000' }), /STEWARD_PORT: must be from 0 to 65535/);

@@ -25,6 +25,15 @@ export interface Config {
    * endpoints; unset, no header is trusted.
    */
   clientCertHeader: string | undefined;
+  /** WNS (waking Windows PCs): on only when the package SID, client secret and PFN are all given. */
+  wnsPackageSid: string | undefined;
+  /** A secret: never logged, never echoed in an error. */
+  wnsClientSecret: string | undefined;
+  wnsPackageFamilyName: string | undefined;
+  /** Microsoft's token endpoint, or a stand-in for tests. */
+  wnsTokenUrl: URL;
+  /** Hosts (and their subdomains) a PC's channel URI may point at. */
+  wnsChannelHosts: string[];
 }
 
 export interface SettingDef {
@@ -47,6 +56,11 @@ export const settings = {
   logLevel: { flag: '--log-level', env: 'STEWARD_LOG_LEVEL', valueName: 'level', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
   apnsUrl: { flag: '--apns-url', env: 'STEWARD_APNS_URL', valueName: 'url', default: 'https://api.push.apple.com', description: 'https:// URL of Apple\'s push service (APNs); change it only to test against the sandbox or a stand-in' },
   clientCertHeader: { flag: '--client-cert-header', env: 'STEWARD_CLIENT_CERT_HEADER', valueName: 'name', description: 'request header in which a TLS-terminating proxy forwards the device\'s client certificate as URL-encoded PEM (nginx: $ssl_client_escaped_cert); only with a proxy that always overwrites it' },
+  wnsPackageSid: { flag: '--wns-package-sid', env: 'STEWARD_WNS_PACKAGE_SID', valueName: 'sid', description: 'package SID (ms-app://s-1-15-2-…) of Steward\'s WNS app, to wake Windows PCs with push notifications; with --wns-client-secret and --wns-package-family-name' },
+  wnsClientSecret: { flag: '--wns-client-secret', env: 'STEWARD_WNS_CLIENT_SECRET', valueName: 'secret', description: 'client secret of the WNS app (prefer the variable to the flag: a flag shows in the process list)' },
+  wnsPackageFamilyName: { flag: '--wns-package-family-name', env: 'STEWARD_WNS_PACKAGE_FAMILY_NAME', valueName: 'pfn', description: 'package family name of the WNS app, given to Windows PCs (DMClient Push/PFN)' },
+  wnsTokenUrl: { flag: '--wns-token-url', env: 'STEWARD_WNS_TOKEN_URL', valueName: 'url', default: 'https://login.live.com/accesstoken.srf', description: 'https:// URL where Steward gets WNS access tokens; change it only for tests' },
+  wnsChannelHosts: { flag: '--wns-channel-hosts', env: 'STEWARD_WNS_CHANNEL_HOSTS', valueName: 'hosts', default: 'notify.windows.com', description: 'comma-separated hosts (subdomains included) that PCs\' WNS channel URIs may point at; change it only for tests' },
   windowsAuthPolicy: { flag: '--windows-auth-policy', env: 'STEWARD_WINDOWS_AUTH_POLICY', valueName: 'policy', default: 'OnPremise', description: 'how Windows PCs sign in to enroll: OnPremise (Windows asks for the password) or Federated (Steward\'s sign-in page, which also asks for the authenticator code)' },
 } as const satisfies Record<keyof Config, SettingDef>;
 
@@ -54,6 +68,9 @@ export type SettingName = keyof typeof settings;
 
 /** Where a raw value came from, so that an error can name it. */
 export type RawSettings = Partial<Record<SettingName, { value: string; source: 'flag' | 'env' | 'default' }>>;
+
+/** Settings whose values are never echoed (a database URL carries a password). */
+const secretSettings: ReadonlySet<SettingName> = new Set(['databaseUrl', 'wnsClientSecret']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -107,6 +124,30 @@ const validators: { [K in SettingName]: z.ZodType<Config[K], string> } = {
     return u;
   }),
   windowsAuthPolicy: z.enum(['OnPremise', 'Federated'], { message: 'must be OnPremise or Federated' }),
+  wnsPackageSid: z.string().trim().regex(/^ms-app:\/\/s-1-15-2(-\d{1,10}){1,16}$/i, 'must be a package SID such as ms-app://s-1-15-2-…'),
+  wnsClientSecret: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters'),
+  // Name_PublisherId: the name (letters, digits, dots, hyphens) and 13 base-32 characters.
+  wnsPackageFamilyName: z.string().trim().regex(/^[A-Za-z0-9.-]{3,50}_[a-z0-9]{13}$/i, 'must be a package family name such as Contoso.Steward_8wekyb3d8bbwe'),
+  wnsTokenUrl: z.string().transform((s, ctx) => {
+    let u: URL;
+    try { u = new URL(s); } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://login.live.com/accesstoken.srf' });
+      return z.NEVER;
+    }
+    if (u.protocol !== 'https:' || u.username || u.password) {
+      ctx.addIssue({ code: 'custom', message: 'must start with https:// and carry no credentials (the client secret is sent there)' });
+      return z.NEVER;
+    }
+    return u;
+  }),
+  wnsChannelHosts: z.string().transform((s, ctx) => {
+    const hosts = s.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+    if (hosts.length === 0 || hosts.some((h) => !/^[a-z0-9.-]{1,253}$/.test(h) || h.startsWith('.') || h.endsWith('.'))) {
+      ctx.addIssue({ code: 'custom', message: 'must be host names separated by commas, such as notify.windows.com' });
+      return z.NEVER;
+    }
+    return hosts;
+  }),
   // An HTTP field name (RFC 9110 token), and not one a client sends for itself anyway.
   clientCertHeader: z.string().trim()
     .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'must be an HTTP header name such as X-SSL-Client-Cert')
@@ -144,7 +185,13 @@ export function parseConfig(raw: RawSettings): Config {
     const parsed = validators[name].safeParse(given.value);
     if (parsed.success) out[name] = parsed.data;
     // The value is shown unless the setting may hold a secret (a database URL carries a password).
-    else problems.push(`${describeSource(name, given.source)}: ${parsed.error.issues[0]?.message ?? 'is not valid'}${name === 'databaseUrl' ? '' : ` (got '${given.value}')`}`);
+    else problems.push(`${describeSource(name, given.source)}: ${parsed.error.issues[0]?.message ?? 'is not valid'}${secretSettings.has(name) ? '' : ` (got '${given.value}')`}`);
+  }
+  const wns = (['wnsPackageSid', 'wnsClientSecret', 'wnsPackageFamilyName'] as const);
+  const wnsGiven = wns.filter((n) => raw[n] !== undefined);
+  if (wnsGiven.length > 0 && wnsGiven.length < wns.length) {
+    const missing = wns.filter((n) => raw[n] === undefined).map((n) => settings[n].flag);
+    problems.push(`${missing.join(', ')}: must be given too (WNS needs the package SID, the client secret and the package family name)`);
   }
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
     problems.push(raw.tlsCert ? '--tls-key: must be given together with --tls-cert' : '--tls-cert: must be given together with --tls-key');
@@ -167,6 +214,11 @@ export function parseConfig(raw: RawSettings): Config {
     apnsUrl: out.apnsUrl as URL,
     windowsAuthPolicy: out.windowsAuthPolicy as Config['windowsAuthPolicy'],
     clientCertHeader: out.clientCertHeader as string | undefined,
+    wnsPackageSid: out.wnsPackageSid as string | undefined,
+    wnsClientSecret: out.wnsClientSecret as string | undefined,
+    wnsPackageFamilyName: out.wnsPackageFamilyName as string | undefined,
+    wnsTokenUrl: out.wnsTokenUrl as URL,
+    wnsChannelHosts: out.wnsChannelHosts as string[],
   };
 }
 

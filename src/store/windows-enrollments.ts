@@ -5,8 +5,9 @@ import type { WindowsEnrollment, WindowsEnrollmentStore } from '../core/enrollme
 import type { WindowsSignInToken, WindowsSignInTokenStore } from '../core/enrollment/windows-ports.js';
 import type { Schema } from './schema.js';
 import type { WindowsEnrollmentsTable, WindowsSignInTokensTable } from './schema-windows.js';
+import type { WindowsEnrollmentWnsColumns } from './schema-wns.js';
 
-type Row = Selectable<WindowsEnrollmentsTable>;
+type Row = Selectable<WindowsEnrollmentsTable & WindowsEnrollmentWnsColumns>;
 
 function toEnrollment(r: Row): WindowsEnrollment {
   return {
@@ -26,10 +27,15 @@ function toEnrollment(r: Row): WindowsEnrollment {
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
     unenrolledAt: r.unenrolled_at,
+    // WNS facts only once there are any: an enrollment without them reads back as it was created.
+    ...(r.wns_pfn === null ? {} : { wnsPfn: r.wns_pfn }),
+    ...(r.wns_channel_uri === null ? {} : { wnsChannelUri: r.wns_channel_uri }),
+    ...(r.wns_channel_status === null ? {} : { wnsChannelStatus: r.wns_channel_status }),
+    ...(r.wns_channel_at === null ? {} : { wnsChannelAt: r.wns_channel_at }),
   };
 }
 
-const columns: Record<keyof Omit<WindowsEnrollment, 'id' | 'createdAt'>, keyof WindowsEnrollmentsTable> = {
+const columns: Record<keyof Omit<WindowsEnrollment, 'id' | 'createdAt'>, keyof (WindowsEnrollmentsTable & WindowsEnrollmentWnsColumns)> = {
   profileId: 'profile_id',
   userId: 'user_id',
   ownership: 'ownership',
@@ -44,9 +50,13 @@ const columns: Record<keyof Omit<WindowsEnrollment, 'id' | 'createdAt'>, keyof W
   identityNotAfter: 'identity_not_after',
   lastSeenAt: 'last_seen_at',
   unenrolledAt: 'unenrolled_at',
+  wnsPfn: 'wns_pfn',
+  wnsChannelUri: 'wns_channel_uri',
+  wnsChannelStatus: 'wns_channel_status',
+  wnsChannelAt: 'wns_channel_at',
 };
 
-function toRow(changes: Partial<Omit<WindowsEnrollment, 'id' | 'createdAt'>>): Updateable<WindowsEnrollmentsTable> {
+function toRow(changes: Partial<Omit<WindowsEnrollment, 'id' | 'createdAt'>>): Updateable<WindowsEnrollmentsTable & WindowsEnrollmentWnsColumns> {
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
     const column = Object.hasOwn(columns, key) ? columns[key as keyof typeof columns] : undefined;
@@ -93,6 +103,18 @@ export function windowsEnrollmentStore(db: Kysely<Schema>): WindowsEnrollmentSto
         .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', seenBefore.toISOString())]))
         .orderBy('last_seen_at').orderBy('id').limit(limit).execute();
       return rows.map(toEnrollment);
+    },
+    async wnsChannels(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('windows_enrollments').select(['id', 'wns_channel_uri'])
+        .where('id', 'in', [...ids]).where('state', '=', 'enrolled').where('wns_channel_uri', 'is not', null).execute();
+      return rows.flatMap((r) => r.wns_channel_uri === null || r.wns_channel_uri === '' ? [] : [{ enrollmentId: r.id, channelUri: r.wns_channel_uri }]);
+    },
+    async clearWnsChannel(id, channelUri) {
+      // Conditional: a channel the PC reported after the failed push stays.
+      const result = await db.updateTable('windows_enrollments').set({ wns_channel_uri: null })
+        .where('id', '=', id).where('wns_channel_uri', '=', channelUri).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
   };
 }

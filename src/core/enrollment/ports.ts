@@ -121,6 +121,19 @@ export interface WindowsEnrollment {
   createdAt: string;
   lastSeenAt: string | null;
   unenrolledAt: string | null;
+  /** WNS (migration 0017): the package family name the PC accepted in DMClient Provider/…/Push/PFN. */
+  wnsPfn?: string | null;
+  /** The WNS channel URI the PC last reported (…/Push/ChannelURI); null when none or expired. */
+  wnsChannelUri?: string | null;
+  /** …/Push/Status as the PC reported it ('0': channel obtained). */
+  wnsChannelStatus?: string | null;
+  wnsChannelAt?: string | null;
+}
+
+/** Where to post a raw WNS notification that wakes a PC. */
+export interface WindowsPushChannel {
+  enrollmentId: string;
+  channelUri: string;
 }
 
 export interface WindowsEnrollmentStore {
@@ -134,4 +147,8 @@ export interface WindowsEnrollmentStore {
   touch(id: string, now: Date): Promise<void>;
   /** Enrolled PCs not seen since the date, a batch at a time (inventory refresh). */
   staleEnrolled(seenBefore: Date, limit: number): Promise<WindowsEnrollment[]>;
+  /** The WNS channels of those of these enrollments that are enrolled and have one. */
+  wnsChannels(ids: readonly string[]): Promise<WindowsPushChannel[]>;
+  /** Forgets the channel (WNS said it expired) unless the PC has reported another since; true if forgotten. */
+  clearWnsChannel(id: string, channelUri: string): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 // The Get commands that refresh a Windows PC's inventory, and when to queue them.
 //
-// A Windows PC cannot be woken without WNS (not configured in Steward yet): it comes on its own
-// poll schedule (the DMClient Poll node of the provisioning document). So inventory is queued when
+// A Windows PC comes on its own poll schedule (the DMClient Poll node of the provisioning document),
+// or when a remote action wakes it through WNS (wns-channel.ts). So inventory is queued when
 // the PC opens a session and its inventory is due — the first session after enrollment, then
 // every INVENTORY_REFRESH_MS — and goes out in that same session: a sweep queuing ahead of time
 // could not reach the PC any sooner. syncDevice queues it at once, for the next poll.

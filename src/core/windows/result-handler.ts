@@ -7,7 +7,7 @@
 // - the remote action the command belongs to, if any, moves on (done / failed with the reason).
 import type { Clock } from '../clock.js';
 import type { CommandResultHandler } from '../commands/answer-connect.js';
-import type { CommandQueue, QueuedCommand } from '../commands/ports.js';
+import type { CommandQueue, JsonValue, QueuedCommand } from '../commands/ports.js';
 import type { ManagedDevice } from '../devices/managed-device.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import type { MembershipEngine } from '../directory/dynamic-membership.js';
@@ -19,6 +19,7 @@ import { REMOTE_WIPE } from '../../protocol/windows/csp.js';
 import { windowsResponseOf } from './command-answer.js';
 import { parseWindowsCommand, WindowsCommandError, type WindowsCommandPayload } from './command-payload.js';
 import { INVENTORY_TARGETS } from './inventory-commands.js';
+import { pfnSetBy, readsWnsChannel, wnsChannelFromResponse } from './wns-channel.js';
 import type { WindowsInventoryStore } from './inventory-ports.js';
 import { inventoryFromResponse, nodeKey, type WindowsDeviceFields } from './inventory-results.js';
 
@@ -30,6 +31,8 @@ export interface WindowsResultDeps {
   memberships: MembershipEngine;
   windowsEnrollments: Pick<WindowsEnrollmentStore, 'get' | 'update'>;
   clock: Clock;
+  /** After inventory is stored (compliance re-evaluates the device). */
+  afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (five inventory answers, one write). */
@@ -54,6 +57,17 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
     if (enrollment && enrollment.state !== 'unenrolled') await deps.windowsEnrollments.update(id, { state: 'unenrolled', unenrolledAt: now.toISOString() });
   }
 
+  /** WNS (wns-channel.ts): the PFN the PC accepted, the channel URI it reported. */
+  async function noteWnsChannel(id: string, payload: WindowsCommandPayload, response: JsonValue | undefined, now: Date): Promise<void> {
+    const pfn = pfnSetBy(payload);
+    if (pfn !== undefined) await deps.windowsEnrollments.update(id, { wnsPfn: pfn });
+    if (!readsWnsChannel(payload)) return;
+    const answer = windowsResponseOf(response);
+    if (!answer) return;
+    const { channelUri, status } = wnsChannelFromResponse(answer);
+    await deps.windowsEnrollments.update(id, { wnsChannelUri: channelUri, wnsChannelStatus: status, wnsChannelAt: now.toISOString() });
+  }
+
   async function updateDevice(device: ManagedDevice, changes: WindowsDeviceFields, now: Date): Promise<void> {
     const { roleScopeTagIds: _tags, ...record } = device;
     const changed = (Object.keys(changes) as (keyof WindowsDeviceFields)[]).some((k) => changes[k] !== record[k]);
@@ -71,6 +85,7 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
       const id = command.enrollmentId;
       const payload = payloadOf(command);
       let changes: WindowsDeviceFields = {};
+      let inventoryStored = false;
       if (payload && report.result.status === 'acknowledged') {
         if (payload.verb === 'Get' && payload.items.some((i) => inventoryKeys.has(nodeKey(i.target)))) {
           const response = windowsResponseOf(report.result.response);
@@ -78,12 +93,15 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
             const { fields, facts } = inventoryFromResponse(response);
             await deps.windowsInventory.apply(id, facts, now);
             changes = fields;
+            inventoryStored = true;
           }
         }
         if (payload.verb === 'Exec' && payload.items.some((i) => wipeKeys.has(nodeKey(i.target)) || isUnenroll(i.target))) await unenroll(id, now);
+        await noteWnsChannel(id, payload, report.result.response, now);
       }
       const device = await deps.devices.get(id, allScope);
       if (device) await updateDevice(device, changes, now);
+      if (device && inventoryStored) await deps.afterInventory?.([device.id]);
       const action = await deps.deviceActions.byCommand(command.uuid);
       if (action) await settleAction(deps, action);
     },

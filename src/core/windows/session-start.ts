@@ -9,6 +9,7 @@ import type { WindowsEnrollment } from '../enrollment/ports.js';
 import { allScope } from '../rbac/scope.js';
 import type { SessionStartInfo } from './answer-session.js';
 import { refreshInventoryIfDue } from './inventory-commands.js';
+import { wnsChannelCommands, type WnsDeviceSettings } from './wns-channel.js';
 import type { WindowsFacts, WindowsInventoryStore } from './inventory-ports.js';
 
 export interface WindowsSessionStartDeps {
@@ -19,16 +20,33 @@ export interface WindowsSessionStartDeps {
   clock: Clock;
   /** Inventory older than this is asked for again (default 8 hours, as Apple's). */
   inventoryRefreshMs?: number;
+  /** WNS configured: the PFN and the channel Gets go out with each inventory (wns-channel.ts). */
+  wns?: WnsDeviceSettings;
 }
 
 /** lastSyncDateTime is rewritten at most this often (a session of several messages, one write). */
 const SYNC_STAMP_INTERVAL_MS = 60_000;
 
+/**
+ * The PC accepted the PFN but had no channel yet when asked (it registers with WNS after the
+ * PFN is set): asked again in a later session, at most this often, until it has one.
+ */
+const WNS_CHANNEL_RETRY_MS = 2 * 60_000;
+
+function channelPending(wns: WnsDeviceSettings, e: WindowsEnrollment, now: Date): boolean {
+  if (e.wnsPfn !== wns.packageFamilyName || (e.wnsChannelUri ?? null) !== null) return false;
+  const asked = e.wnsChannelAt == null ? NaN : Date.parse(e.wnsChannelAt);
+  return !Number.isFinite(asked) || now.getTime() - asked >= WNS_CHANNEL_RETRY_MS;
+}
+
 export function windowsSessionStart(deps: WindowsSessionStartDeps): (enrollment: WindowsEnrollment, info: SessionStartInfo) => Promise<void> {
   return async (enrollment, info) => {
     const now = deps.clock.now();
     const status = await deps.windowsInventory.status(enrollment.id);
-    await refreshInventoryIfDue(deps, enrollment.id, { row: status ?? null, ...(deps.inventoryRefreshMs === undefined ? {} : { olderThanMs: deps.inventoryRefreshMs }) });
+    const queued = await refreshInventoryIfDue(deps, enrollment.id, { row: status ?? null, ...(deps.inventoryRefreshMs === undefined ? {} : { olderThanMs: deps.inventoryRefreshMs }) });
+    if (deps.wns !== undefined && (queued || channelPending(deps.wns, enrollment, now))) {
+      for (const command of wnsChannelCommands(deps.wns, enrollment, now)) await deps.commands.enqueue([enrollment.id], command);
+    }
 
     // The login status and the DM client's own DevInfo, written only when they changed.
     const facts: WindowsFacts = {};

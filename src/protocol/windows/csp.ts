@@ -89,3 +89,14 @@ export const REBOOT = { rebootNow: './Device/Vendor/MSFT/Reboot/RebootNow' } as 
 export function dmClientUnenroll(providerId: string): string {
   return `./Vendor/MSFT/DMClient/Provider/${encodeURIComponent(providerId)}/Unenroll`;
 }
+
+/**
+ * DMClient Provider/{ProviderID}/Push ("Push notification support for device management",
+ * learn.microsoft.com/windows/client-management/mdm/dmclient-csp): the server sets PFN, the
+ * package family name of its WNS app; the PC then registers with WNS and reports ChannelURI (the
+ * URI to post raw notifications to) and Status (0 when the channel was obtained).
+ */
+export function dmClientPush(providerId: string): { pfn: string; channelUri: string; status: string } {
+  const base = `./Vendor/MSFT/DMClient/Provider/${encodeURIComponent(providerId)}/Push`;
+  return { pfn: `${base}/PFN`, channelUri: `${base}/ChannelURI`, status: `${base}/Status` };
+}
