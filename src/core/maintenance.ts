@@ -6,6 +6,7 @@ import { retireSupersededSigningKeys } from './auth/access-tokens.js';
 import { checkPushCertificateExpiry } from './push/check-push-certificate-expiry.js';
 import { settleExpiredActions } from './actions/settle-action.js';
 import { refreshInventory } from './apple/refresh-inventory.js';
+import { reevaluateFleet, type ComplianceDeps } from './compliance/reevaluate.js';
 
 export interface MaintenanceReport {
   expiredSessions: number;
@@ -19,6 +20,8 @@ export interface MaintenanceReport {
   prunedActions: number;
   /** Apple devices whose inventory refresh was queued (core/apple/refresh-inventory.ts). */
   inventoryRefreshes: number;
+  /** Devices whose compliance was re-evaluated (every device: check-in thresholds and grace periods pass with time). */
+  complianceEvaluated: number;
 }
 
 /** Where maintenance says what needs a person (pino's logger fits). */
@@ -33,7 +36,7 @@ export const COMMAND_RETENTION_MS = 30 * 24 * 3600_000;
 export const ACTION_RETENTION_MS = 90 * 24 * 3600_000;
 
 export async function runMaintenance(
-  core: Pick<Core, 'sessions' | 'keys' | 'clock' | 'commands' | 'pushCertificates' | 'deviceActions' | 'devices' | 'deviceInventory' | 'waker'>,
+  core: Pick<Core, 'sessions' | 'keys' | 'clock' | 'commands' | 'pushCertificates' | 'deviceActions' | 'devices' | 'deviceInventory' | 'waker'> & ComplianceDeps,
   log?: MaintenanceLog,
 ): Promise<MaintenanceReport> {
   const now = core.clock.now();
@@ -45,11 +48,13 @@ export async function runMaintenance(
   const prunedActions = await core.deviceActions.prune(new Date(now.getTime() - ACTION_RETENTION_MS));
   // Claims each device before queuing, so replicas running this together queue it once.
   const { queued: inventoryRefreshes } = await refreshInventory(core);
+  // Batched over the fleet; replicas sweeping together write the same states (idempotent).
+  const { devices: complianceEvaluated } = await reevaluateFleet(core);
   const push = await checkPushCertificateExpiry(core);
   // Every run while it lasts: without a valid certificate no Apple device can be woken.
   for (const warning of push.warnings) log?.warn({ topic: push.topic, notAfter: push.notAfter?.toISOString() }, `Apple push notification certificate: ${warning}`);
   return {
     expiredSessions, retiredSigningKeys: retired, expiredCommands, prunedCommands, pushCertificateWarnings: push.warnings,
-    failedActions, prunedActions, inventoryRefreshes,
+    failedActions, prunedActions, inventoryRefreshes, complianceEvaluated,
   };
 }

@@ -32,6 +32,8 @@ export interface AppleResultDeps {
   memberships: MembershipEngine;
   appleEnrollments: Pick<AppleEnrollmentStore, 'get' | 'update'>;
   clock: Clock;
+  /** After DeviceInformation or SecurityInfo is stored (compliance re-evaluates the device). */
+  afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (six inventory answers, one write). */
@@ -124,6 +126,7 @@ export function appleResultHandler(deps: AppleResultDeps): CommandResultHandler 
       const device = await deps.devices.get(command.enrollmentId, allScope);
       const { changes, details } = await applyAnswer(command, report, device, now);
       if (device) await updateDevice(device, changes, now);
+      if (device && report.result.status === 'acknowledged' && (command.requestType === 'DeviceInformation' || command.requestType === 'SecurityInfo')) await deps.afterInventory?.([device.id]);
       const action = await deps.deviceActions.byCommand(command.uuid);
       if (action) await settleAction(deps, action, details ? { details } : {});
     },

@@ -1,0 +1,196 @@
+// deviceCompliancePolicies through the Graph frame, in-process on SQLite and PostgreSQL: CRUD with
+// the CSDL's property names and types, validation naming the property, permissions and scope
+// tags, assign/assignments, deviceStatuses, deviceStatusOverview and a device's
+// deviceCompliancePolicyStates, and every compliance policy Intune admins exported and published
+// (../shared/reference/intune-exports) accepted as it is.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { testDialects } from '../../store/testing.js';
+import type { Database } from '../../store/database.js';
+import { bearer, testApp, tokenAuthenticator, type TestApp } from '../../../test/support/http.js';
+import { aManagedDevice } from '../../../test/support/devices.js';
+import { auditEventsFor, type GraphCollection, type GraphErrorBody } from '../../../test/support/directory.js';
+import { aGroup, addMembers } from '../../../test/support/rbac.js';
+import type { Authenticator, ResourceOperation } from '../../core/auth/principal.js';
+import type { ManagedDevice } from '../../core/devices/managed-device.js';
+
+const OPS = ['Read', 'Create', 'Update', 'Delete', 'Assign'].map((o) => `Microsoft.Intune_DeviceCompliancePolices_${o}` as ResourceOperation);
+const admin = bearer(...OPS, 'Microsoft.Intune_ManagedDevices_Read');
+const SET = '/deviceManagement/deviceCompliancePolicies';
+
+/** `Bearer scoped:<ops>`: those operations on objects carrying scope tag 5 only. */
+const scopedAuthenticator: Authenticator = {
+  authenticate: async (token) => token.startsWith('scoped:')
+    ? { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped', grants: [{ allowed: new Set(token.slice(7).split(',') as ResourceOperation[]), scope: { kind: 'clauses', clauses: [{ groupIds: 'all', tagIds: ['5'] }] } }] }
+    : tokenAuthenticator.authenticate(token),
+};
+
+const EXPORTS = new URL('../../../../shared/reference/intune-exports/', import.meta.url);
+const COMPLIANCE_TYPES = /^(ios|macOS|windows10|android|androidWorkProfile|androidDeviceOwner)CompliancePolicy--/;
+
+/** An export file's JSON: UTF-16LE or UTF-8, with or without a byte order mark. */
+function readExport(name: string): Record<string, unknown> {
+  const bytes = readFileSync(new URL(name, EXPORTS));
+  const text = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString('utf16le') : bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+const iosBody = (over: Record<string, unknown> = {}) => ({
+  '@odata.type': '#microsoft.graph.iosCompliancePolicy', displayName: 'iOS baseline', passcodeRequired: true, passcodeMinimumLength: 6, osMinimumVersion: '17.0',
+  scheduledActionsForRule: [{ ruleName: 'PasswordRequired', scheduledActionConfigurations: [{ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '' }] }],
+  ...over,
+});
+
+for (const dialect of testDialects()) {
+  describe(`deviceCompliancePolicies on ${dialect.name}`, () => {
+    let database: Database;
+    let t: TestApp;
+    before(async () => {
+      database = await dialect.open();
+      t = await testApp(database, { authenticator: scopedAuthenticator });
+    });
+    after(async () => { await t.app.close(); await database.close(); });
+
+    const create = (body: object, version = 'beta', headers = admin) => t.app.inject({ method: 'POST', url: `/${version}${SET}`, headers, payload: body });
+    const get = (path: string, headers = admin) => t.app.inject({ url: `/beta${path}`, headers });
+
+    async function aDevice(over: Partial<ManagedDevice> = {}): Promise<ManagedDevice> {
+      const d = aManagedDevice({ lastSyncDateTime: new Date().toISOString(), ...over });
+      const { roleScopeTagIds: _t, ...record } = d;
+      await t.core.devices.put(record);
+      return d;
+    }
+
+    it('creates, reads, lists, updates and deletes, with Graph\'s names, defaults and audit events', async () => {
+      const res = await create(iosBody({ id: 'ignored', createdDateTime: '2020-01-01T00:00:00Z', version: 7 }), 'v1.0');
+      assert.equal(res.statusCode, 201, res.body);
+      const p = res.json<Record<string, unknown>>();
+      assert.equal(p['@odata.type'], '#microsoft.graph.iosCompliancePolicy');
+      assert.notEqual(p.id, 'ignored');
+      assert.equal(p.version, 1);
+      assert.equal(p.passcodeMinimumLength, 6);
+      assert.equal(p.securityBlockJailbrokenDevices, false);
+      assert.equal(p.osMaximumVersion, null);
+      assert.deepEqual(p.roleScopeTagIds, ['0']);
+      assert.equal('osMinimumBuildVersion' in p, false, 'beta-only properties are not set, so not shown');
+      const id = String(p.id);
+
+      const read = await get(`${SET}/${id}?$expand=scheduledActionsForRule`);
+      assert.equal(read.statusCode, 200, read.body);
+      const rules = read.json<{ scheduledActionsForRule: { ruleName: string; scheduledActionConfigurations: { actionType: string; gracePeriodHours: number }[] }[] }>().scheduledActionsForRule;
+      assert.deepEqual(rules.map((r) => [r.ruleName, r.scheduledActionConfigurations.map((a) => [a.actionType, a.gracePeriodHours])]), [['PasswordRequired', [['block', 0]]]]);
+      assert.ok((await get(SET)).json<GraphCollection>().value.some((v) => v.id === id));
+
+      const patch = await t.app.inject({ method: 'PATCH', url: `/beta${SET}/${id}`, headers: admin, payload: { '@odata.type': 'microsoft.graph.iosCompliancePolicy', osMinimumVersion: '17.4', passcodeMinimumLength: null, displayName: 'iOS strict' } });
+      assert.equal(patch.statusCode, 204, patch.body);
+      const after = (await get(`${SET}/${id}`)).json<Record<string, unknown>>();
+      assert.deepEqual([after.displayName, after.osMinimumVersion, after.passcodeMinimumLength, after.version], ['iOS strict', '17.4', null, 2]);
+
+      const wrongType = await t.app.inject({ method: 'PATCH', url: `/beta${SET}/${id}`, headers: admin, payload: { '@odata.type': '#microsoft.graph.macOSCompliancePolicy' } });
+      assert.equal(wrongType.statusCode, 400);
+
+      assert.equal((await t.app.inject({ method: 'DELETE', url: `/beta${SET}/${id}`, headers: admin })).statusCode, 204);
+      assert.equal((await get(`${SET}/${id}`)).statusCode, 404);
+      const events = await auditEventsFor(t.app, id);
+      assert.deepEqual(events.map((e) => [e.activity, e.category]), [
+        ['Create device compliance policy', 'Compliance'], ['Update device compliance policy', 'Compliance'], ['Delete device compliance policy', 'Compliance'],
+      ]);
+    });
+
+    it('refuses what Graph refuses, naming the property', async () => {
+      const refused = async (body: object, target: string, version = 'beta') => {
+        const res = await create(body, version);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json<GraphErrorBody>().error.target, target, res.body);
+      };
+      await refused(iosBody({ passcodeMinimumLength: 'six' }), 'passcodeMinimumLength');
+      await refused(iosBody({ passcodeRequired: 'yes' }), 'passcodeRequired');
+      await refused(iosBody({ passcodeRequiredType: 'emoji' }), 'passcodeRequiredType');
+      await refused(iosBody({ bitLockerEnabled: true }), 'bitLockerEnabled');
+      await refused(iosBody({ colour: 'blue' }), 'colour');
+      await refused(iosBody({ osMinimumBuildVersion: '21A329' }), 'osMinimumBuildVersion', 'v1.0');
+      await refused(iosBody({ displayName: undefined }), 'displayName');
+      await refused(iosBody({ scheduledActionsForRule: [{ ruleName: 'x', scheduledActionConfigurations: [{ actionType: 'explode' }] }] }), 'scheduledActionsForRule[0].scheduledActionConfigurations[0].actionType');
+      await refused(iosBody({ '@odata.type': '#microsoft.graph.windows10GeneralConfiguration' }), '@odata.type');
+      await refused({ displayName: 'no type' }, '@odata.type');
+      await refused({ '@odata.type': '#microsoft.graph.androidDeviceOwnerCompliancePolicy', displayName: 'a' }, '@odata.type', 'v1.0');
+      await refused({ '@odata.type': '#microsoft.graph.windows10CompliancePolicy', displayName: 'w', osMinimumVersion: 10 }, 'osMinimumVersion');
+      // Without '#', case-insensitive property names (as Graph), and beta properties under /beta.
+      const ok = await create({ '@odata.type': 'microsoft.graph.windows10CompliancePolicy', displayName: 'w', BitLockerEnabled: true, wslDistributions: [] });
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json<Record<string, unknown>>().bitLockerEnabled, true);
+    });
+
+    it('checks permissions and scope tags', async () => {
+      assert.equal((await create(iosBody(), 'beta', bearer('Microsoft.Intune_DeviceCompliancePolices_Read'))).statusCode, 403);
+      const tagged = (await create(iosBody({ roleScopeTagIds: ['5'] }))).json<{ id: string }>().id;
+      const untagged = (await create(iosBody())).json<{ id: string }>().id;
+      const scoped = { authorization: `Bearer scoped:${OPS.join(',')}` };
+      const seen = (await get(SET, scoped)).json<GraphCollection>().value.map((v) => v.id);
+      assert.ok(seen.includes(tagged));
+      assert.ok(!seen.includes(untagged));
+      assert.equal((await get(`${SET}/${untagged}`, scoped)).statusCode, 404);
+      assert.equal((await create(iosBody({ roleScopeTagIds: ['0'] }), 'beta', scoped)).statusCode, 400, 'a tag the admin does not hold');
+      assert.equal((await t.app.inject({ method: 'POST', url: `/beta${SET}/${tagged}/assign`, headers: bearer('Microsoft.Intune_DeviceCompliancePolices_Read'), payload: { assignments: [] } })).statusCode, 403);
+    });
+
+    it('assigns, evaluates the devices it reaches and shows their statuses', async () => {
+      const group = await aGroup(t.core);
+      const excluded = await aGroup(t.core);
+      const oldPhone = await aDevice({ osVersion: '16.4', deviceName: 'old' });
+      const newPhone = await aDevice({ osVersion: '18.1', deviceName: 'new' });
+      const skipped = await aDevice({ osVersion: '15.0', deviceName: 'excluded' });
+      await addMembers(t.core, group, oldPhone.id, newPhone.id, skipped.id);
+      await addMembers(t.core, excluded, skipped.id);
+      const id = (await create(iosBody({ passcodeRequired: false, passcodeMinimumLength: null }))).json<{ id: string }>().id;
+
+      const bad = await t.app.inject({ method: 'POST', url: `/beta${SET}/${id}/assign`, headers: admin, payload: { assignments: [{ target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'no-such-group' } }] } });
+      assert.equal(bad.statusCode, 400, bad.body);
+      const res = await t.app.inject({ method: 'POST', url: `/beta${SET}/${id}/assign`, headers: admin, payload: { assignments: [
+        { target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: group.id } },
+        { id: 'from-an-export', target: { '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId: excluded.id } },
+      ] } });
+      assert.equal(res.statusCode, 200, res.body);
+      const assignments = (await get(`${SET}/${id}/assignments`)).json<GraphCollection>().value;
+      assert.deepEqual(assignments.map((a) => (a.target as Record<string, unknown>)['@odata.type']), ['#microsoft.graph.groupAssignmentTarget', '#microsoft.graph.exclusionGroupAssignmentTarget']);
+
+      const statuses = (await get(`${SET}/${id}/deviceStatuses`)).json<GraphCollection>().value;
+      assert.deepEqual(statuses.map((s) => [s.deviceDisplayName, s.status]).sort(), [['new', 'compliant'], ['old', 'nonCompliant']]);
+      const overview = (await get(`${SET}/${id}/deviceStatusOverview`)).json<Record<string, unknown>>();
+      assert.deepEqual([overview.successCount, overview.failedCount, overview.pendingCount], [1, 1, 0]);
+
+      const states = (await get(`/deviceManagement/managedDevices/${oldPhone.id}/deviceCompliancePolicyStates`)).json<GraphCollection>().value;
+      assert.equal(states.length, 1);
+      assert.equal(states[0]?.state, 'nonCompliant');
+      assert.equal(states[0]?.platformType, 'iOS');
+      assert.deepEqual((states[0]?.settingStates as { settingName: string; state: string; currentValue: string }[]).map((s) => [s.settingName, s.state, s.currentValue]), [['osMinimumVersion', 'nonCompliant', '16.4']]);
+      const device = (await get(`/deviceManagement/managedDevices/${oldPhone.id}`)).json<Record<string, unknown>>();
+      assert.equal(device.complianceState, 'noncompliant');
+      // Excluded: no state for the policy, and with no other policy the device is compliant (secureByDefault off).
+      assert.deepEqual((await get(`/deviceManagement/managedDevices/${skipped.id}/deviceCompliancePolicyStates`)).json<GraphCollection>().value, []);
+      assert.equal((await get(`/deviceManagement/managedDevices/${skipped.id}`)).json<Record<string, unknown>>().complianceState, 'compliant');
+
+      // The policy changes: the old phone becomes compliant.
+      await t.app.inject({ method: 'PATCH', url: `/beta${SET}/${id}`, headers: admin, payload: { osMinimumVersion: '16.0' } });
+      assert.equal((await get(`/deviceManagement/managedDevices/${oldPhone.id}`)).json<Record<string, unknown>>().complianceState, 'compliant');
+      const events = await auditEventsFor(t.app, id);
+      assert.ok(events.some((e) => e.activity === 'Assign device compliance policy'));
+    });
+
+    it('accepts every compliance policy exported from Intune as it is', { skip: !existsSync(EXPORTS) && 'no ../shared/reference/intune-exports' }, async () => {
+      const files = readdirSync(EXPORTS).filter((f) => COMPLIANCE_TYPES.test(f)).sort();
+      assert.ok(files.length > 0);
+      const failures: string[] = [];
+      for (const file of files) {
+        const body = readExport(file);
+        const res = await create(body);
+        if (res.statusCode !== 201) { failures.push(`${file}: ${res.json<GraphErrorBody>().error.message}`); continue; }
+        const created = res.json<Record<string, unknown>>();
+        assert.equal(created['@odata.type'], String(body['@odata.type']).replace(/^#?/, '#'), file);
+        assert.equal(created.displayName, body.displayName, file);
+      }
+      assert.deepEqual(failures, []);
+    });
+  });
+}
