@@ -15,7 +15,11 @@ import type { DeviceWaker, PushCertificateStore } from './push/ports.js';
 import type { DeviceActionStore, DeviceRecordRemover } from './actions/ports.js';
 import type { DeviceInventoryStore } from './apple/inventory-ports.js';
 import type { WindowsInventoryStore } from './windows/inventory-ports.js';
+import type { WnsDeviceSettings } from './windows/wns-channel.js';
+import type { DeviceConfigurationStore } from './configuration/ports.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
+import type { CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
+import { reevaluateDevices } from './compliance/reevaluate.js';
 
 export interface CorePorts {
   devices: ManagedDeviceStore;
@@ -39,6 +43,9 @@ export interface CorePorts {
   deviceRecords: DeviceRecordRemover;
   deviceInventory: DeviceInventoryStore;
   windowsInventory: WindowsInventoryStore;
+  compliancePolicies: CompliancePolicyStore;
+  complianceStates: ComplianceStateStore;
+  deviceConfigurations: DeviceConfigurationStore;
 }
 
 export interface Core extends CorePorts {
@@ -46,11 +53,19 @@ export interface Core extends CorePorts {
   memberships: MembershipEngine;
   /** Wakes devices after commands are queued for them; does nothing unless the composition root gives one. */
   waker: DeviceWaker;
+  /** WNS, when configured: Windows PCs are given its PFN and report a channel to be woken through. */
+  wns?: WnsDeviceSettings;
+  /** Called by the platforms' result handlers once a device's inventory is stored: re-evaluates its compliance. */
+  afterInventory: (deviceIds: readonly string[]) => Promise<void>;
 }
 
 /** Tests and tools that push nothing. */
 const noWaker: DeviceWaker = { wake: () => Promise.resolve() };
 
-export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: DeviceWaker } = {}): Core {
-  return { ...ports, clock, memberships: membershipEngine({ ...ports, clock }), waker: extras.waker ?? noWaker };
+export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: DeviceWaker; wns?: WnsDeviceSettings } = {}): Core {
+  return {
+    ...ports, clock, memberships: membershipEngine({ ...ports, clock }), waker: extras.waker ?? noWaker,
+    ...(extras.wns === undefined ? {} : { wns: extras.wns }),
+    afterInventory: (deviceIds) => reevaluateDevices({ ...ports, clock }, deviceIds),
+  };
 }

@@ -23,6 +23,7 @@ import type { Core } from '../core/deps.js';
 import type { CertificateAuthority } from '../core/pki/ports.js';
 import { scepRoutes } from './mdm/scep.js';
 import { enrollmentProfileRoutes } from './graph/enrollment-profiles.js';
+import { deviceConfigurationRoutes } from './graph/device-configurations.js';
 import { appleMdmRoutes, type AppleMdmDeps } from './mdm/apple/routes.js';
 import { ReplayGuard } from './mdm/apple/identity.js';
 import { signData } from '../protocol/cms/signed-data.js';
@@ -31,6 +32,7 @@ import { enqueueInventory } from '../core/apple/inventory-commands.js';
 import { windowsEnrollmentRoutes } from './mdm/windows/enrollment.js';
 import { windowsSignInPageRoutes } from './mdm/windows/enrollment-sign-in.js';
 import { windowsManagementRoutes } from './mdm/windows/management.js';
+import { compliancePolicyRoutes } from './graph/compliance-policies.js';
 import type { WindowsAuthPolicySetting } from '../core/enrollment/windows-paths.js';
 
 export interface HttpDeps {
@@ -118,6 +120,8 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
     await app.register(deviceManagementRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
     await app.register(applePushCertificateRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
     await app.register(enrollmentProfileRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
+    await app.register(compliancePolicyRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
+    await app.register(deviceConfigurationRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl, organization: deps.devices?.organization ?? 'Steward' });
   }
   await app.register(signInRoutes, { deps: withAudit });
   if (deps.ca) {

@@ -18,6 +18,8 @@ import { windowsEnrollmentStore, windowsSignInTokenStore } from './windows-enrol
 import { deviceActionStore, deviceRecordRemover } from './device-actions.js';
 import { deviceInventoryStore } from './device-inventory.js';
 import { windowsInventoryStore } from './windows-inventory.js';
+import { compliancePolicyStore, complianceStateStore } from './compliance.js';
+import { deviceConfigurationStore } from './configuration-profiles.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -43,6 +45,9 @@ export function storePorts(database: Database) {
     deviceRecords: deviceRecordRemover(db),
     deviceInventory: deviceInventoryStore(db),
     windowsInventory: windowsInventoryStore(db),
+    compliancePolicies: compliancePolicyStore(db),
+    complianceStates: complianceStateStore(db),
+    deviceConfigurations: deviceConfigurationStore(db),
   };
 }
 

@@ -10,6 +10,9 @@ import type { PushCertificateRequestsTable, PushCertificatesTable } from './sche
 import type { DetectedAppsTable, DeviceActionDetailsColumn, DeviceAppsTable, DeviceInventoryTable } from './schema-inventory.js';
 import type { WindowsEnrollmentsTable, WindowsSignInTokensTable } from './schema-windows.js';
 import type { WindowsInventoryColumn } from './schema-windows-inventory.js';
+import type { WindowsEnrollmentWnsColumns } from './schema-wns.js';
+import type { CompliancePoliciesTable, CompliancePolicyAssignmentsTable, DeviceComplianceStatesTable } from './schema-compliance.js';
+import type { DeviceConfigurationsTable } from './schema-configuration.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -185,11 +188,15 @@ export interface Schema {
   device_inventory: DeviceInventoryTable & WindowsInventoryColumn;
   device_apps: DeviceAppsTable;
   detected_apps: DetectedAppsTable;
-  windows_enrollments: WindowsEnrollmentsTable;
+  windows_enrollments: WindowsEnrollmentsTable & WindowsEnrollmentWnsColumns;
   windows_sign_in_tokens: WindowsSignInTokensTable;
   managed_devices: ManagedDevicesTable;
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   user_licenses: UserLicensesTable;
+  compliance_policies: CompliancePoliciesTable;
+  compliance_policy_assignments: CompliancePolicyAssignmentsTable;
+  device_compliance_states: DeviceComplianceStatesTable;
+  device_configurations: DeviceConfigurationsTable;
 }

@@ -14,6 +14,9 @@ import { migration as m0011 } from './0011-push-certificate.js';
 import { migration as m0012 } from './0012-device-inventory.js';
 import { migration as m0013 } from './0013-windows-enrollment.js';
 import { migration as m0014 } from './0014-windows-inventory.js';
+import { migration as m0015 } from './0015-compliance.js';
+import { migration as m0016 } from './0016-configuration.js';
+import { migration as m0017 } from './0017-wns.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -30,4 +33,7 @@ export const migrations: Record<string, StewardMigration> = {
   '0012-device-inventory': m0012,
   '0013-windows-enrollment': m0013,
   '0014-windows-inventory': m0014,
+  '0015-compliance': m0015,
+  '0016-configuration': m0016,
+  '0017-wns': m0017,
 };
