@@ -3,15 +3,14 @@
 // own schema (when present beside the repository) lists every key the profiles may use.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { parse as parseYaml } from 'yaml';
-import { encodePlist, type PlistDict, type PlistValue } from '../../protocol/apple/plist.js';
+import { encodePlist, type PlistDict } from '../../protocol/apple/plist.js';
 import { testCa } from '../../../test/support/apple.js';
+import { APPLE_PROFILES_DIR, plistlib, profileKeys, unknownKeys } from '../../../test/support/apple-schema.js';
 import type { DeviceConfiguration } from './ports.js';
 import { translateConfiguration } from './translate.js';
 import type { OmaDmSetting, Translation, TranslationContext } from './translation.js';
@@ -23,8 +22,7 @@ import { validateConfigurationBody } from './validate.js';
 import { StewardError } from '../errors.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const profilesDir = join(repo, '../shared/reference/apple-device-management/mdm/profiles');
-const haveSchema = existsSync(profilesDir);
+const haveSchema = existsSync(APPLE_PROFILES_DIR);
 const exportsDir = join(repo, '../shared/reference/intune-exports');
 
 const user = { id: 'u-1', userPrincipalName: 'ada@contoso.example', mail: 'ada.lovelace@contoso.example', displayName: 'Ada Lovelace' };
@@ -50,34 +48,7 @@ function windows(t: Translation): OmaDmSetting[] {
 }
 const payloads = (p: PlistDict) => p.PayloadContent as PlistDict[];
 
-/** What Python's stdlib plistlib makes of the bytes, as JSON (data as base64). */
-function plistlib(bytes: Uint8Array): Record<string, unknown> {
-  const script = [
-    'import sys, json, plistlib, base64',
-    'v = plistlib.loads(sys.stdin.buffer.read())',
-    'def conv(x):',
-    '    if isinstance(x, bytes): return {"$data": base64.b64encode(x).decode()}',
-    '    if isinstance(x, dict): return {k: conv(y) for k, y in x.items()}',
-    '    if isinstance(x, list): return [conv(y) for y in x]',
-    '    return x',
-    'print(json.dumps(conv(v)))',
-  ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: bytes }).toString('utf8')) as Record<string, unknown>;
-}
-
-interface YamlKey { key: string; type?: string; subkeys?: YamlKey[] }
-const isDict = (v: PlistValue | undefined): v is PlistDict => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-function unknownKeys(dict: PlistDict, specs: YamlKey[], path: string): string[] {
-  const known = new Map(specs.map((s) => [s.key, s]));
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(dict)) {
-    const spec = known.get(k);
-    if (!spec) { out.push(`${path}.${k}`); continue; }
-    if (spec.type === '<dictionary>' && spec.subkeys && isDict(v)) out.push(...unknownKeys(v, spec.subkeys, `${path}.${k}`));
-  }
-  return out;
-}
-const loadYaml = (name: string) => (parseYaml(readFileSync(join(profilesDir, name), 'utf8')) as { payloadkeys: YamlKey[] }).payloadkeys;
+const loadYaml = profileKeys;
 function assertAppleSchema(p: PlistDict): void {
   if (!haveSchema) return;
   const { PayloadContent, ...top } = p;

@@ -45,3 +45,31 @@ export interface ManagedDevice {
    */
   roleScopeTagIds: string[];
 }
+
+/** What enrollment knows of a new device; everything else starts unknown until inventory says. */
+export type EnrolledDeviceFacts = Pick<ManagedDevice, 'id' | 'operatingSystem' | 'managedDeviceOwnerType' | 'deviceEnrollmentType' | 'enrollmentProfileName'>
+  & Partial<Omit<ManagedDevice, 'roleScopeTagIds' | 'userId' | 'userPrincipalName' | 'userDisplayName' | 'emailAddress'>>;
+
+/**
+ * The record of a device that has just enrolled (both platforms), with its user's names copied as
+ * Graph shows them on managedDevice.
+ */
+export function enrolledDevice(
+  facts: EnrolledDeviceFacts,
+  user: { id: string; userPrincipalName: string; displayName: string; mail: string | null } | undefined,
+  now: Date,
+): Omit<ManagedDevice, 'roleScopeTagIds'> {
+  return {
+    deviceName: null, managedDeviceName: null, osVersion: null, model: null, manufacturer: null, serialNumber: null,
+    udid: null, imei: null, meid: null, wiFiMacAddress: null, ethernetMacAddress: null, phoneNumber: null, subscriberCarrier: null,
+    userId: user?.id ?? null,
+    userPrincipalName: user?.userPrincipalName ?? null,
+    userDisplayName: user?.displayName ?? null,
+    emailAddress: user?.mail ?? null,
+    managementAgent: 'mdm', managementState: 'managed', complianceState: 'unknown', deviceRegistrationState: 'registered',
+    jailBroken: 'Unknown', isEncrypted: false, isSupervised: false,
+    totalStorageSpaceInBytes: 0, freeStorageSpaceInBytes: 0, physicalMemoryInBytes: 0,
+    enrolledDateTime: now.toISOString(), lastSyncDateTime: now.toISOString(), notes: null,
+    ...facts,
+  };
+}

@@ -4,7 +4,7 @@
 // this decides whether the message is right for that enrollment.
 import type { Clock } from '../clock.js';
 import { StewardError } from '../errors.js';
-import type { ManagedDevice } from '../devices/managed-device.js';
+import { enrolledDevice, type ManagedDevice } from '../devices/managed-device.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import type { UserStore } from '../directory/ports.js';
 import type { MembershipEngine } from '../directory/dynamic-membership.js';
@@ -127,10 +127,9 @@ async function deviceRecord(deps: AppleCheckinDeps, enrollment: AppleEnrollment,
   const user = enrollment.userId === null ? undefined : await deps.users.get(enrollment.userId, allScope);
   const profile = enrollment.profileId === null ? undefined : await deps.enrollmentProfiles.get(enrollment.profileId);
   const enrollmentType = msg.EnrollmentID !== undefined ? 'appleUserEnrollment' : user ? 'userEnrollment' : 'appleBulkWithoutUser';
-  const base: Omit<ManagedDevice, 'roleScopeTagIds'> = {
+  const base = enrolledDevice({
     id: enrollment.id,
     deviceName: msg.DeviceName ?? null,
-    managedDeviceName: null,
     operatingSystem: operatingSystem(msg, enrollment.platform),
     osVersion: msg.OSVersion ?? null,
     model: msg.ModelName ?? null,
@@ -139,31 +138,10 @@ async function deviceRecord(deps: AppleCheckinDeps, enrollment: AppleEnrollment,
     udid: msg.UDID ?? null,
     imei: msg.IMEI ?? null,
     meid: msg.MEID ?? null,
-    wiFiMacAddress: null,
-    ethernetMacAddress: null,
-    phoneNumber: null,
-    subscriberCarrier: null,
-    userId: user?.id ?? null,
-    userPrincipalName: user?.userPrincipalName ?? null,
-    userDisplayName: user?.displayName ?? null,
-    emailAddress: user?.mail ?? null,
     managedDeviceOwnerType: enrollment.ownership,
-    managementAgent: 'mdm',
-    managementState: 'managed',
-    complianceState: 'unknown',
     deviceEnrollmentType: enrollmentType,
-    deviceRegistrationState: 'registered',
     enrollmentProfileName: profile?.displayName ?? null,
-    jailBroken: 'Unknown',
-    isEncrypted: false,
-    isSupervised: false,
-    totalStorageSpaceInBytes: 0,
-    freeStorageSpaceInBytes: 0,
-    physicalMemoryInBytes: 0,
-    enrolledDateTime: now.toISOString(),
-    lastSyncDateTime: now.toISOString(),
-    notes: null,
-  };
+  }, user, now);
   if (!existing) return base;
   // Authenticate again (the device re-ran enrollment with the same identity): keep what inventory learnt.
   const { roleScopeTagIds: _tags, ...kept } = existing;

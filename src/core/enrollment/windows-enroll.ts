@@ -4,7 +4,7 @@
 // wap-provisioningdoc that points the PC's OMA-DM client at the management endpoint.
 import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { ManagedDevice } from '../devices/managed-device.js';
+import { enrolledDevice, type ManagedDevice } from '../devices/managed-device.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import type { MembershipEngine } from '../directory/dynamic-membership.js';
 import type { User } from '../directory/user.js';
@@ -180,44 +180,17 @@ export async function enrollWindowsDevice(deps: WindowsEnrollDeps, input: { requ
 }
 
 function deviceRecord(e: WindowsEnrollment, user: User | undefined, profileName: string | null, imei: string | null, now: Date): Omit<ManagedDevice, 'roleScopeTagIds'> {
-  return {
+  // Model, manufacturer and serial are known once the management endpoint has read DevDetail.
+  return enrolledDevice({
     id: e.id,
     deviceName: e.deviceName,
-    managedDeviceName: null,
     operatingSystem: 'Windows',
     osVersion: e.osVersion,
-    // Known once the management endpoint has read DevDetail.
-    model: null,
-    manufacturer: null,
-    serialNumber: null,
-    udid: null,
     imei,
-    meid: null,
-    wiFiMacAddress: null,
-    ethernetMacAddress: null,
-    phoneNumber: null,
-    subscriberCarrier: null,
-    userId: user?.id ?? null,
-    userPrincipalName: user?.userPrincipalName ?? null,
-    userDisplayName: user?.displayName ?? null,
-    emailAddress: user?.mail ?? null,
     managedDeviceOwnerType: e.ownership,
-    managementAgent: 'mdm',
-    managementState: 'managed',
-    complianceState: 'unknown',
     // Graph's deviceEnrollmentType: a person's own MDM-only enrollment is "user driven enrollment
     // through BYOD channel" (userEnrollment); an enrollment link's is bulk and userless.
     deviceEnrollmentType: user ? 'userEnrollment' : 'windowsBulkUserless',
-    deviceRegistrationState: 'registered',
     enrollmentProfileName: profileName,
-    jailBroken: 'Unknown',
-    isEncrypted: false,
-    isSupervised: false,
-    totalStorageSpaceInBytes: 0,
-    freeStorageSpaceInBytes: 0,
-    physicalMemoryInBytes: 0,
-    enrolledDateTime: now.toISOString(),
-    lastSyncDateTime: now.toISOString(),
-    notes: null,
-  };
+  }, user, now);
 }

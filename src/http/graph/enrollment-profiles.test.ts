@@ -13,24 +13,10 @@ import { appleTestApp, createEnrollmentProfile, enrollmentAdmin, type AppleTestA
 import { auditEventsFor } from '../../../test/support/directory.js';
 import { bearer } from '../../../test/support/http.js';
 import { hashChallenge } from '../../core/scep/challenge-hash.js';
+import { plistlib } from '../../../test/support/apple-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-enroll-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** What Python's stdlib plistlib makes of the bytes, as JSON (data as base64). */
-function plistlib(bytes: Buffer): Record<string, unknown> {
-  const script = [
-    'import sys, json, plistlib, base64',
-    'v = plistlib.loads(sys.stdin.buffer.read())',
-    'def conv(x):',
-    '    if isinstance(x, bytes): return {"$data": base64.b64encode(x).decode()}',
-    '    if isinstance(x, dict): return {k: conv(y) for k, y in x.items()}',
-    '    if isinstance(x, list): return [conv(y) for y in x]',
-    '    return x',
-    'print(json.dumps(conv(v)))',
-  ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: bytes }).toString('utf8')) as Record<string, unknown>;
-}
 
 for (const dialect of testDialects()) {
   describe(`enrollment profiles on ${dialect.name}`, () => {

@@ -2,16 +2,12 @@
 // Apple's device-management repository) when it is present beside the repository.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { APPLE_PROFILES_DIR, profileKeys, unknownKeys } from '../../../test/support/apple-schema.js';
 import { enrollmentProfile, encodeEnrollmentProfile, type EnrollmentProfileInput } from './enrollment-profile.js';
-import { parsePlistDict, type PlistDict, type PlistValue } from './plist.js';
+import { parsePlistDict, type PlistDict } from './plist.js';
 import { plistFromJson, plistToJson } from './plist-json.js';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const profiles = join(repo, '../shared/reference/apple-device-management/mdm/profiles');
 
 const input: EnrollmentProfileInput = {
   identifier: 'com.steward.mdm.enrollment',
@@ -24,21 +20,6 @@ const input: EnrollmentProfileInput = {
   mdm: { serverUrl: 'https://mdm.example.test/mdm/apple/connect', checkInUrl: 'https://mdm.example.test/mdm/apple/checkin', topic: 'com.apple.mgmt.External.x', accessRights: 8191, serverCapabilities: ['com.apple.mdm.per-user-connections'] },
 };
 
-interface YamlKey { key: string; type?: string; subkeys?: YamlKey[] }
-
-/** Every key path of a dictionary that Apple's schema does not list, with its payload type. */
-function unknownKeys(dict: PlistDict, specs: YamlKey[], path: string): string[] {
-  const known = new Map(specs.map((s) => [s.key, s]));
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(dict)) {
-    const spec = known.get(k);
-    if (!spec) { out.push(`${path}.${k}`); continue; }
-    if (spec.type === '<dictionary>' && spec.subkeys && isDict(v)) out.push(...unknownKeys(v, spec.subkeys, `${path}.${k}`));
-  }
-  return out;
-}
-const isDict = (v: PlistValue): v is PlistDict => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-
 describe('the MDM enrollment profile', () => {
   it('round-trips through the plist encoder with the payloads in order', () => {
     const decoded = parsePlistDict(encodeEnrollmentProfile(input));
@@ -48,8 +29,8 @@ describe('the MDM enrollment profile', () => {
     assert.deepEqual((content[1]!.PayloadContent as PlistDict).Subject, input.scep.subject);
   });
 
-  it('uses only keys Apple\'s schema defines', { skip: existsSync(profiles) ? false : 'Apple schema not present beside the repository' }, () => {
-    const load = (name: string) => (parseYaml(readFileSync(join(profiles, name), 'utf8')) as { payloadkeys: YamlKey[] }).payloadkeys;
+  it('uses only keys Apple\'s schema defines', { skip: existsSync(APPLE_PROFILES_DIR) ? false : 'Apple schema not present beside the repository' }, () => {
+    const load = profileKeys;
     const common = load('CommonPayloadKeys.yaml');
     const profile = enrollmentProfile(input);
     const { PayloadContent, ...top } = profile;
