@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { CommandReport, CommandResultHandler } from '../commands/answer-connect.js';
 import type { CommandQueue, QueuedCommand } from '../commands/ports.js';
 import type { ManagedDevice } from '../devices/managed-device.js';
+import { applyDeviceChanges } from '../devices/apply-device-changes.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import type { MembershipEngine } from '../directory/dynamic-membership.js';
 import type { AppleEnrollmentStore } from '../enrollment/ports.js';
@@ -37,7 +38,6 @@ export interface AppleResultDeps {
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (six inventory answers, one write). */
-const SYNC_STAMP_INTERVAL_MS = 60_000;
 
 type DeviceChanges = DeviceInformationFields & Partial<Pick<ManagedDevice, 'isEncrypted'>>;
 
@@ -108,16 +108,7 @@ export function appleResultHandler(deps: AppleResultDeps): CommandResultHandler 
     if (enrollment && enrollment.state !== 'unenrolled') await deps.appleEnrollments.update(id, { state: 'unenrolled', unenrolledAt: now.toISOString() });
   }
 
-  async function updateDevice(device: ManagedDevice, changes: DeviceChanges, now: Date): Promise<void> {
-    const { roleScopeTagIds: _tags, ...record } = device;
-    const changed = (Object.keys(changes) as (keyof DeviceChanges)[]).some((k) => changes[k] !== record[k]);
-    const lastSync = Date.parse(record.lastSyncDateTime);
-    if (!changed && Number.isFinite(lastSync) && now.getTime() - lastSync < SYNC_STAMP_INTERVAL_MS && lastSync <= now.getTime()) return;
-    const after = { ...record, ...changes, lastSyncDateTime: now.toISOString() };
-    await deps.devices.put(after);
-    // Device attributes feed dynamic device groups; a bare check-in changes none of them.
-    if (changed) await deps.memberships.refreshDevice({ ...after, roleScopeTagIds: device.roleScopeTagIds });
-  }
+  const updateDevice = (device: ManagedDevice, changes: DeviceChanges, now: Date) => applyDeviceChanges(deps, device, changes, now);
 
   return {
     async handle(command, report) {

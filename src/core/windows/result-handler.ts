@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { CommandResultHandler } from '../commands/answer-connect.js';
 import type { CommandQueue, JsonValue, QueuedCommand } from '../commands/ports.js';
 import type { ManagedDevice } from '../devices/managed-device.js';
+import { applyDeviceChanges } from '../devices/apply-device-changes.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import type { MembershipEngine } from '../directory/dynamic-membership.js';
 import type { WindowsEnrollmentStore } from '../enrollment/ports.js';
@@ -36,7 +37,6 @@ export interface WindowsResultDeps {
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (five inventory answers, one write). */
-const SYNC_STAMP_INTERVAL_MS = 60_000;
 
 const inventoryKeys = new Set([...INVENTORY_TARGETS].map(nodeKey));
 const wipeKeys = new Set(Object.values(REMOTE_WIPE).map(nodeKey));
@@ -68,15 +68,7 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
     await deps.windowsEnrollments.update(id, { wnsChannelUri: channelUri, wnsChannelStatus: status, wnsChannelAt: now.toISOString() });
   }
 
-  async function updateDevice(device: ManagedDevice, changes: WindowsDeviceFields, now: Date): Promise<void> {
-    const { roleScopeTagIds: _tags, ...record } = device;
-    const changed = (Object.keys(changes) as (keyof WindowsDeviceFields)[]).some((k) => changes[k] !== record[k]);
-    const lastSync = Date.parse(record.lastSyncDateTime);
-    if (!changed && Number.isFinite(lastSync) && now.getTime() - lastSync < SYNC_STAMP_INTERVAL_MS && lastSync <= now.getTime()) return;
-    const after = { ...record, ...changes, lastSyncDateTime: now.toISOString() };
-    await deps.devices.put(after);
-    if (changed) await deps.memberships.refreshDevice({ ...after, roleScopeTagIds: device.roleScopeTagIds });
-  }
+  const updateDevice = (device: ManagedDevice, changes: WindowsDeviceFields, now: Date) => applyDeviceChanges(deps, device, changes, now);
 
   return {
     async handle(command, report) {

@@ -1,6 +1,7 @@
 // What the start of a Windows PC's OMA-DM session changes (answerSyncML's onSessionStart): the
 // device checked in (lastSyncDateTime), its login status and DevInfo are noted, and its inventory
 // is queued when due (inventory-commands.ts), so that the Gets go out in this very session.
+import { SYNC_STAMP_INTERVAL_MS } from '../devices/apply-device-changes.js';
 import type { Clock } from '../clock.js';
 import type { CommandQueue } from '../commands/ports.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
@@ -25,7 +26,6 @@ export interface WindowsSessionStartDeps {
 }
 
 /** lastSyncDateTime is rewritten at most this often (a session of several messages, one write). */
-const SYNC_STAMP_INTERVAL_MS = 60_000;
 
 /**
  * The PC accepted the PFN but had no channel yet when asked (it registers with WNS after the
