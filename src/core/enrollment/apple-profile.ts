@@ -53,9 +53,9 @@ export interface IssuedAppleProfile {
 
 export async function issueAppleProfile(deps: AppleProfileDeps, request: AppleProfileRequest): Promise<IssuedAppleProfile> {
   const now = deps.clock.now();
-  const topic = await deps.pushTopic();
   // Without the push certificate no device could be woken, and the Topic would be wrong forever.
-  if (topic === undefined) throw new StewardError('unavailable', 'Apple devices cannot enroll yet: an administrator must upload the Apple MDM push certificate first.');
+  // Checked after the link itself (a wrong link is wrong either way) and before a use is spent.
+  const noTopic = () => new StewardError('unavailable', 'Apple devices cannot enroll yet: an administrator must upload the Apple MDM push certificate first.');
   let profile: EnrollmentProfile | undefined;
   let userId: string | null = null;
   let platform: 'iOS' | 'macOS';
@@ -64,7 +64,9 @@ export async function issueAppleProfile(deps: AppleProfileDeps, request: ApplePr
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(request.token)) throw new StewardError('not-found', 'This enrollment link is not valid.');
     const tokenHash = hashEnrollmentToken(request.token);
     const peek = await deps.enrollmentProfiles.byTokenHash(tokenHash);
-    if (peek && peek.platform === 'windows10AndLater') throw invalidInput('This enrollment link is for Windows PCs: open Settings > Accounts > Access work or school and connect there.');
+    if (!peek) throw new StewardError('not-found', 'This enrollment link is not valid.');
+    if (peek.platform === 'windows10AndLater') throw invalidInput('This enrollment link is for Windows PCs: open Settings > Accounts > Access work or school and connect there.');
+    if (await deps.pushTopic() === undefined) throw noTopic();
     const redeemed = await deps.enrollmentProfiles.redeem(tokenHash, now);
     switch (redeemed.outcome) {
       case 'redeemed': break;
@@ -80,11 +82,14 @@ export async function issueAppleProfile(deps: AppleProfileDeps, request: ApplePr
     const user = await deps.users.get(request.userId, allScope);
     if (!user) throw new StewardError('not-found', `user ${request.userId} was not found.`);
     if (!isLicensedForEnrollment(user)) throw new StewardError('forbidden', 'You cannot enroll devices: your account has no Steward license, or is disabled. Contact your administrator.');
+    if (await deps.pushTopic() === undefined) throw noTopic();
     userId = user.id;
     platform = request.platform;
     ownership = 'personal';
   }
 
+  const topic = await deps.pushTopic();
+  if (topic === undefined) throw noTopic();
   const enrollmentId = randomUUID();
   await deps.appleEnrollments.create({
     id: enrollmentId, profileId: profile?.id ?? null, userId, ownership, platform, state: 'pending',

@@ -162,6 +162,10 @@ describe('enrollment before the push certificate', () => {
       const res = await t.app.inject({ url: new URL(created.enrollmentUrl).pathname });
       assert.equal(res.statusCode, 503);
       assert.match(res.body, /push certificate/);
+      const got = await t.app.inject({ url: `/v1.0/deviceManagement/enrollmentProfiles/${created.id}`, headers: enrollmentAdmin });
+      assert.equal(got.json<{ usageCount: number }>().usageCount, 0, 'a refused download spends no use');
+      const wrong = await t.app.inject({ url: '/enroll/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+      assert.equal(wrong.statusCode, 404, 'a wrong link is wrong with or without the certificate');
     } finally {
       await t.app.close();
       await database.close();
