@@ -9,6 +9,7 @@ import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, ty
 import { systemClock, type Clock } from '../core/clock.js';
 import type { PushOutcome, PushSender, PushTarget } from '../core/push/ports.js';
 import type { Logger } from '../log/logger.js';
+import { createLimiter, describeError } from './concurrency.js';
 
 export const APNS_PRODUCTION_URL = 'https://api.push.apple.com';
 export const APNS_SANDBOX_URL = 'https://api.sandbox.push.apple.com';
@@ -87,7 +88,7 @@ export function createApnsSender(options: ApnsSenderOptions): ApnsSender {
     s.on('close', forget);
     s.on('error', (error: Error) => {
       forget();
-      sessionErrors.set(s, describe(error));
+      sessionErrors.set(s, describeError(error));
       logger?.warn({ err: error, origin }, 'APNs connection failed');
     });
     // An idle connection must not keep the process alive; requests in flight hold their own timers.
@@ -122,7 +123,7 @@ export function createApnsSender(options: ApnsSenderOptions): ApnsSender {
         const old = session;
         session = undefined;
         if (old !== undefined && !old.closed) old.close();
-        resolve({ kind: 'retry', reason: describe(error) });
+        resolve({ kind: 'retry', reason: describeError(error) });
         return;
       }
       let settled = false;
@@ -158,7 +159,7 @@ export function createApnsSender(options: ApnsSenderOptions): ApnsSender {
         if (status === 0) lost('connection closed before an answer');
         else finish(classify(status, Buffer.concat(chunks).toString('utf8'), apnsId, retryAfter, jwt));
       });
-      stream.on('error', (error: Error) => lost(describe(error)));
+      stream.on('error', (error: Error) => lost(describeError(error)));
       stream.on('close', () => lost(`stream closed before an answer (code ${stream.rstCode ?? 'none'})`));
       stream.end(body);
     });
@@ -205,7 +206,7 @@ export function createApnsSender(options: ApnsSenderOptions): ApnsSender {
     const running = inFlight.get(key);
     if (running !== undefined) return running;
     const promise = push(target, token)
-      .catch((error: unknown): Result => ({ status: 'failed', reason: describe(error) }))
+      .catch((error: unknown): Result => ({ status: 'failed', reason: describeError(error) }))
       .finally(() => inFlight.delete(key));
     inFlight.set(key, promise);
     return promise;
@@ -248,32 +249,6 @@ function reasonOf(text: string): string | undefined {
     // Not JSON: use the status.
   }
   return undefined;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
-
-function createLimiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active++;
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next !== undefined) next(); // the slot passes to the next task
-        else active--;
-      }
-    },
-  };
 }
 
 /** Provider tokens (JWT, ES256): `{alg, kid}` and `{iss: teamId, iat}`, reused for 50 minutes. */

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { PushOutcome } from '../core/push/ports.js';
 import type { WnsPushSender, WnsTarget } from '../core/push/wake-windows.js';
 import type { Logger } from '../log/logger.js';
+import { createLimiter, describeError } from './concurrency.js';
 
 export const WNS_TOKEN_URL = 'https://login.live.com/accesstoken.srf';
 /** Channel URIs WNS hands out are on hosts under this domain. */
@@ -107,7 +108,7 @@ export function createWnsSender(options: WnsSenderOptions): WnsPushSender {
     try {
       answer = await post(tokenUrl, { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from(form.toString()));
     } catch (error) {
-      return error instanceof TimeoutError ? { kind: 'done', result: { status: 'failed', reason: 'access token: timeout' } } : { kind: 'retry', reason: `access token: ${describe(error)}` };
+      return error instanceof TimeoutError ? { kind: 'done', result: { status: 'failed', reason: 'access token: timeout' } } : { kind: 'retry', reason: `access token: ${describeError(error)}` };
     }
     const parsed = parseJson(answer.body);
     if (answer.status === 200 && typeof parsed.access_token === 'string' && parsed.access_token !== '') {
@@ -138,7 +139,7 @@ export function createWnsSender(options: WnsSenderOptions): WnsPushSender {
       }, PAYLOAD);
     } catch (error) {
       if (error instanceof TimeoutError) return { kind: 'done', result: { status: 'failed', reason: 'timeout' } };
-      return { kind: 'retry', reason: describe(error) };
+      return { kind: 'retry', reason: describeError(error) };
     }
     const described = header(answer.headers['x-wns-error-description']) ?? header(answer.headers['x-wns-notificationstatus']);
     const reason = described === undefined ? `HTTP ${answer.status}` : `HTTP ${answer.status}: ${described.slice(0, 200)}`;
@@ -181,7 +182,7 @@ export function createWnsSender(options: WnsSenderOptions): WnsPushSender {
     const running = inFlight.get(target.channelUri);
     if (running !== undefined) return running;
     const promise = push(target)
-      .catch((error: unknown): Result => ({ status: 'failed', reason: describe(error) }))
+      .catch((error: unknown): Result => ({ status: 'failed', reason: describeError(error) }))
       .finally(() => inFlight.delete(target.channelUri));
     inFlight.set(target.channelUri, promise);
     return promise;
@@ -240,30 +241,4 @@ function parseJson(text: string): Record<string, unknown> {
     // Not JSON.
   }
   return {};
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
-
-function createLimiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active++;
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next !== undefined) next();
-        else active--;
-      }
-    },
-  };
 }
