@@ -1,12 +1,9 @@
 // Inventory and remote actions end to end: the admin acts through Graph, a simulated device
 // (sim/apple) receives Apple's commands over the wire, and deviceActionResults follow its answers.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../src/store/testing.js';
-import type { Database } from '../../src/store/database.js';
-import { SimulatedAppleDevice } from '../../sim/apple/device.js';
-import { injectTransport } from '../../sim/apple/transport.js';
-import { appleTestApp, createEnrollmentProfile, type AppleTestApp } from '../support/apple.js';
+import { appleTestAppFor, enrolledDevice, type DeviceKind } from '../support/apple.js';
 import { bearer } from '../support/http.js';
 
 const admin = bearer(
@@ -20,32 +17,15 @@ interface ActionResult { actionName: string; actionState: string; failureReason:
 
 for (const dialect of testDialects()) {
   describe(`Apple inventory and remote actions on ${dialect.name}`, () => {
-    let database: Database;
-    let t: AppleTestApp;
-    before(async () => {
-      database = await dialect.open();
-      t = await appleTestApp(database);
-    });
-    after(async () => {
-      await t.app.close();
-      await database.close();
-    });
-
-    async function enroll(kind: 'iPhone' | 'iPad' | 'Mac', options: { supervised?: boolean; passcodePresent?: boolean } = {}) {
-      const created = await createEnrollmentProfile(t, { platform: kind === 'Mac' ? 'macOS' : 'iOS' });
-      const device = new SimulatedAppleDevice({ kind, transport: injectTransport(t.app), trust: t.ca.certificatePem, ...options });
-      await device.installEnrollmentProfile(created.enrollmentUrl);
-      const enrollment = await t.core.appleEnrollments.activeByUdid(device.udid);
-      assert.ok(enrollment);
-      return { device, id: enrollment.id };
-    }
+    const app = appleTestAppFor(dialect);
+    const enroll = (kind: DeviceKind, options: { supervised?: boolean; passcodePresent?: boolean } = {}) => enrolledDevice(app.t, kind, options);
     const getDevice = async (id: string) => {
-      const res = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
+      const res = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<Record<string, unknown> & { deviceActionResults: ActionResult[] }>();
     };
     const act = (id: string, action: string, payload?: Record<string, unknown>) =>
-      t.app.inject({ method: 'POST', url: `/v1.0/deviceManagement/managedDevices/${id}/${action}`, headers: admin, ...(payload ? { payload } : {}) });
+      app.t.app.inject({ method: 'POST', url: `/v1.0/deviceManagement/managedDevices/${id}/${action}`, headers: admin, ...(payload ? { payload } : {}) });
     const result = async (id: string, action: string) => (await getDevice(id)).deviceActionResults.find((r) => r.actionName === action);
 
     it('fills Graph\'s properties from the inventory the device reports after enrolling', async () => {
@@ -62,7 +42,7 @@ for (const dialect of testDialects()) {
       assert.equal(d.manufacturer, 'Apple');
       assert.ok(Number(d.totalStorageSpaceInBytes) > 0, 'capacity from DeviceCapacity');
       assert.equal(d.isEncrypted, true, 'an iPhone with a passcode has data protection');
-      const apps = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}/detectedApps`, headers: admin });
+      const apps = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}/detectedApps`, headers: admin });
       assert.equal(apps.statusCode, 200, apps.body);
       assert.equal(apps.json<{ value: unknown[] }>().value.length, device.state.apps.length);
     });
@@ -142,8 +122,8 @@ for (const dialect of testDialects()) {
       assert.ok(session.commands.some((c) => c.RequestType === 'RemoveProfile'));
       assert.equal(session.end, 'unenrolled');
       assert.equal(device.enrolled, false);
-      assert.equal((await t.core.appleEnrollments.get(id))?.state, 'unenrolled');
-      const gone = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
+      assert.equal((await app.t.core.appleEnrollments.get(id))?.state, 'unenrolled');
+      const gone = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
       assert.equal(gone.statusCode, 404);
     });
 
@@ -153,7 +133,7 @@ for (const dialect of testDialects()) {
       assert.equal((await act(id, 'syncDevice')).statusCode, 204);
       const session = await device.connect();
       assert.ok(session.commands.some((c) => c.RequestType === 'DeviceInformation'));
-      const del = await t.app.inject({ method: 'DELETE', url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
+      const del = await app.t.app.inject({ method: 'DELETE', url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
       assert.equal(del.statusCode, 204);
       const after = await device.connect();
       assert.equal(after.httpStatus, 403);

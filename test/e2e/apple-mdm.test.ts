@@ -1,59 +1,41 @@
 // Apple MDM end to end, in process: simulated iPhones and Macs (sim/apple, Apple's wire protocol)
 // download the signed enrollment profile, get their identity over SCEP, check in and answer
 // commands; forged, unsigned, replayed and cross-device messages are refused without a 401.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { testDialects } from '../../src/store/testing.js';
-import type { Database } from '../../src/store/database.js';
-import { SimulatedAppleDevice } from '../../sim/apple/device.js';
-import { injectTransport } from '../../sim/apple/transport.js';
+import type { SimulatedAppleDevice } from '../../sim/apple/device.js';
 import { mdmSignature } from '../../sim/apple/mdm-signature.js';
 import { encodePlist } from '../../src/protocol/apple/plist.js';
-import { appleTestApp, createEnrollmentProfile, type AppleTestApp } from '../support/apple.js';
+import { appleTestApp, appleTestAppFor, createEnrollmentProfile, enrolledDevice, simulatedDevice, type DeviceKind } from '../support/apple.js';
 import { bearer } from '../support/http.js';
 
 const deviceReader = bearer('Microsoft.Intune_ManagedDevices_Read');
 
 for (const dialect of testDialects()) {
   describe(`Apple MDM on ${dialect.name}`, () => {
-    let database: Database;
-    let t: AppleTestApp;
-    const newDevice = (kind: 'iPhone' | 'iPad' | 'Mac' = 'iPhone', extra: Partial<ConstructorParameters<typeof SimulatedAppleDevice>[0]> = {}) =>
-      new SimulatedAppleDevice({ kind, transport: injectTransport(t.app), trust: t.ca.certificatePem, ...extra });
-    const enrolled = async (kind: 'iPhone' | 'iPad' | 'Mac' = 'iPhone', profile: Record<string, unknown> = {}) => {
-      const created = await createEnrollmentProfile(t, profile);
-      const device = newDevice(kind);
-      await device.installEnrollmentProfile(created.enrollmentUrl);
-      return device;
-    };
+    const app = appleTestAppFor(dialect);
+    const newDevice = (kind: DeviceKind = 'iPhone') => simulatedDevice(app.t, kind);
+    const enrolled = async (kind: DeviceKind = 'iPhone') => (await enrolledDevice(app.t, kind)).device;
     const enrollmentOf = async (device: SimulatedAppleDevice) => {
-      const found = await t.core.appleEnrollments.activeByUdid(device.udid);
+      const found = await app.t.core.appleEnrollments.activeByUdid(device.udid);
       assert.ok(found, `no enrollment for ${device.udid}`);
       return found;
     };
 
-    before(async () => {
-      database = await dialect.open();
-      t = await appleTestApp(database);
-    });
-    after(async () => {
-      await t.app.close();
-      await database.close();
-    });
-
     it('enrolls an iPhone: SCEP identity, Authenticate, TokenUpdate, and a managedDevice in Graph', async () => {
-      const created = await createEnrollmentProfile(t, { displayName: 'Warehouse phones', ownership: 'company' });
+      const created = await createEnrollmentProfile(app.t, { displayName: 'Warehouse phones', ownership: 'company' });
       const phone = newDevice('iPhone');
       const enrollment = await phone.installEnrollmentProfile(created.enrollmentUrl);
       assert.ok(enrollment.identity.certificateDer.length > 0);
       const stored = await enrollmentOf(phone);
       assert.equal(stored.state, 'enrolled');
-      assert.equal(stored.topic, t.topic);
+      assert.equal(stored.topic, app.t.topic);
       assert.equal(stored.pushMagic, enrollment.pushMagic);
       assert.equal(stored.pushToken, Buffer.from(enrollment.pushToken).toString('hex'));
       assert.ok(stored.unlockToken, 'the UnlockToken is kept for resetPasscode');
-      const res = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${stored.id}`, headers: deviceReader });
+      const res = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${stored.id}`, headers: deviceReader });
       assert.equal(res.statusCode, 200, res.body);
       const device = res.json<Record<string, unknown>>();
       assert.equal(device.udid, phone.udid);
@@ -68,39 +50,39 @@ for (const dialect of testDialects()) {
       const phone = await enrolled();
       const { id } = await enrollmentOf(phone);
       await phone.connect(); // whatever enrollment queued
-      const [info] = await t.core.commands.enqueue([id], { requestType: 'DeviceInformation', platform: 'apple', payload: { Queries: ['DeviceName', 'OSVersion'] } });
-      const [lock] = await t.core.commands.enqueue([id], { requestType: 'DeviceLock', platform: 'apple', payload: { Message: 'Call IT' } });
+      const [info] = await app.t.core.commands.enqueue([id], { requestType: 'DeviceInformation', platform: 'apple', payload: { Queries: ['DeviceName', 'OSVersion'] } });
+      const [lock] = await app.t.core.commands.enqueue([id], { requestType: 'DeviceLock', platform: 'apple', payload: { Message: 'Call IT' } });
       phone.failNext('DeviceLock');
       const first = await phone.connect();
       assert.deepEqual(first.commands.map((c) => [c.RequestType, c.Status]), [['DeviceInformation', 'Acknowledged'], ['DeviceLock', 'Error']]);
       assert.equal(first.end, 'idle');
-      assert.equal((await t.core.commands.results(info!.uuid))?.state, 'acknowledged');
-      const failed = await t.core.commands.results(lock!.uuid);
+      assert.equal((await app.t.core.commands.results(info!.uuid))?.state, 'acknowledged');
+      const failed = await app.t.core.commands.results(lock!.uuid);
       assert.equal(failed?.state, 'error');
       assert.equal(failed?.result?.status === 'error' && failed.result.errorChain[0]?.domain, 'MCMDMErrorDomain');
 
-      const [later] = await t.core.commands.enqueue([id], { requestType: 'DeviceLock', platform: 'apple', payload: {} });
+      const [later] = await app.t.core.commands.enqueue([id], { requestType: 'DeviceLock', platform: 'apple', payload: {} });
       phone.notNow('DeviceLock');
       const busy = await phone.connect();
       assert.deepEqual(busy.commands.map((c) => c.Status), ['NotNow']);
-      assert.equal((await t.core.commands.results(later!.uuid))?.state, 'pending', 'NotNow puts it back');
+      assert.equal((await app.t.core.commands.results(later!.uuid))?.state, 'pending', 'NotNow puts it back');
     });
 
     it('hands a command out again when the device went away without answering, and records it once', async () => {
       const phone = await enrolled();
       const { id } = await enrollmentOf(phone);
       await phone.connect();
-      const [cmd] = await t.core.commands.enqueue([id], { requestType: 'ProfileList', platform: 'apple', payload: {} });
+      const [cmd] = await app.t.core.commands.enqueue([id], { requestType: 'ProfileList', platform: 'apple', payload: {} });
       phone.dropConnectionAfterCommand();
       const dropped = await phone.connect();
       assert.equal(dropped.end, 'dropped');
-      assert.equal((await t.core.commands.results(cmd!.uuid))?.state, 'sent');
+      assert.equal((await app.t.core.commands.results(cmd!.uuid))?.state, 'sent');
       // The redelivery timeout (5 minutes) has not passed: nothing yet.
       assert.deepEqual((await phone.connect()).commands, []);
-      await database.db.updateTable('command_queue').set({ not_before: new Date(0).toISOString() }).where('uuid', '=', cmd!.uuid).execute();
+      await app.database.db.updateTable('command_queue').set({ not_before: new Date(0).toISOString() }).where('uuid', '=', cmd!.uuid).execute();
       const again = await phone.connect();
       assert.deepEqual(again.commands.map((c) => [c.CommandUUID, c.Status]), [[cmd!.uuid, 'Acknowledged']]);
-      assert.equal((await t.core.commands.results(cmd!.uuid))?.deliveries, 2);
+      assert.equal((await app.t.core.commands.results(cmd!.uuid))?.deliveries, 2);
     });
 
     it('refuses unsigned, forged, tampered and replayed messages and other devices\' identities with 400/403, never 401', async () => {
@@ -122,16 +104,16 @@ for (const dialect of testDialects()) {
 
       // A certificate Steward never issued (a self-made identity) and garbage signatures.
       const stranger = newDevice('iPhone');
-      const forged = await t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'mdm-signature': 'bm90IGNtcw==' }, payload: Buffer.from(encodePlist({ Status: 'Idle', UDID: stranger.udid })) });
+      const forged = await app.t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'mdm-signature': 'bm90IGNtcw==' }, payload: Buffer.from(encodePlist({ Status: 'Idle', UDID: stranger.udid })) });
       assert.equal(forged.statusCode, 400);
-      const none = await t.app.inject({ method: 'PUT', url: '/mdm/apple/checkin', payload: Buffer.from(encodePlist({ MessageType: 'Authenticate', Topic: t.topic, UDID: 'x' })) });
+      const none = await app.t.app.inject({ method: 'PUT', url: '/mdm/apple/checkin', payload: Buffer.from(encodePlist({ MessageType: 'Authenticate', Topic: app.t.topic, UDID: 'x' })) });
       assert.equal(none.statusCode, 403);
-      const huge = await t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'content-type': 'application/x-apple-aspen-mdm' }, payload: Buffer.alloc(9 * 1024 * 1024) });
+      const huge = await app.t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'content-type': 'application/x-apple-aspen-mdm' }, payload: Buffer.alloc(9 * 1024 * 1024) });
       assert.equal(huge.statusCode, 413);
 
       const after = await enrollmentOf(phone);
       assert.deepEqual(after, { ...before, lastSeenAt: after.lastSeenAt }, 'nothing about the enrollment changed but its last check-in');
-      assert.ok(t.logs.some((l) => l.includes('device message refused')), 'refusals are logged');
+      assert.ok(app.t.logs.some((l) => l.includes('device message refused')), 'refusals are logged');
     });
 
     it('refuses a CheckOut or TokenUpdate signed by one device naming another', async () => {
@@ -148,10 +130,10 @@ for (const dialect of testDialects()) {
       const identity = mac.identity!;
       const res = await mac.checkOut();
       assert.equal(res.status, 200);
-      assert.equal((await t.core.appleEnrollments.get(id))?.state, 'unenrolled');
+      assert.equal((await app.t.core.appleEnrollments.get(id))?.state, 'unenrolled');
       // The identity still signs correctly, but its enrollment has ended.
       const body = Buffer.from(encodePlist({ Status: 'Idle', UDID: mac.udid }));
-      const after = await t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'mdm-signature': await mdmSignature(body, identity) }, payload: body });
+      const after = await app.t.app.inject({ method: 'PUT', url: '/mdm/apple/connect', headers: { 'mdm-signature': await mdmSignature(body, identity) }, payload: body });
       assert.equal(after.statusCode, 403);
       assert.match(after.body, /not enrolled/);
     });
@@ -176,11 +158,11 @@ for (const dialect of testDialects()) {
       const phone = await enrolled();
       const first = await enrollmentOf(phone);
       await phone.removeEnrollmentProfile();
-      const created = await createEnrollmentProfile(t);
+      const created = await createEnrollmentProfile(app.t);
       await phone.installEnrollmentProfile(created.enrollmentUrl);
       const second = await enrollmentOf(phone);
       assert.notEqual(second.id, first.id);
-      assert.equal((await t.core.appleEnrollments.get(first.id))?.state, 'unenrolled');
+      assert.equal((await app.t.core.appleEnrollments.get(first.id))?.state, 'unenrolled');
     });
   });
 }
@@ -193,7 +175,7 @@ describe('Apple identity forwarded by a TLS-terminating proxy', () => {
     const plain = await appleTestApp(database);
     try {
       const created = await createEnrollmentProfile(t);
-      const phone = new SimulatedAppleDevice({ kind: 'iPhone', transport: injectTransport(t.app), trust: t.ca.certificatePem });
+      const phone = simulatedDevice(t);
       await phone.installEnrollmentProfile(created.enrollmentUrl);
       const pem = new X509Certificate(phone.identity!.certificateDer).toString();
       const body = Buffer.from(encodePlist({ Status: 'Idle', UDID: phone.udid }));

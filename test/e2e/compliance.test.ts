@@ -2,14 +2,11 @@
 // Apple's protocol; an admin assigns an iOS compliance policy through Graph; the iPhone falls out
 // of compliance when the OS minimum is above its version or its passcode is removed, and comes
 // back when the policy changes or the device is fixed and reports again (the inventory hook).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../src/store/testing.js';
-import type { Database } from '../../src/store/database.js';
-import { SimulatedAppleDevice } from '../../sim/apple/device.js';
-import { injectTransport } from '../../sim/apple/transport.js';
 import { enqueueInventory } from '../../src/core/apple/inventory-commands.js';
-import { appleTestApp, createEnrollmentProfile, type AppleTestApp } from '../support/apple.js';
+import { appleTestAppFor, enrolledDevice } from '../support/apple.js';
 import { bearer } from '../support/http.js';
 
 const admin = bearer(
@@ -21,49 +18,35 @@ interface PolicyState { state: string; settingStates: { settingName: string; sta
 
 for (const dialect of testDialects()) {
   describe(`compliance of a simulated iPhone on ${dialect.name}`, () => {
-    let database: Database;
-    let t: AppleTestApp;
-    before(async () => {
-      database = await dialect.open();
-      t = await appleTestApp(database);
-    });
-    after(async () => {
-      await t.app.close();
-      await database.close();
-    });
+    const app = appleTestAppFor(dialect);
 
     const complianceState = async (id: string) => {
-      const res = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
+      const res = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}`, headers: admin });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{ complianceState: string }>().complianceState;
     };
     const policyStates = async (id: string) => {
-      const res = await t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}/deviceCompliancePolicyStates`, headers: admin });
+      const res = await app.t.app.inject({ url: `/v1.0/deviceManagement/managedDevices/${id}/deviceCompliancePolicyStates`, headers: admin });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{ value: PolicyState[] }>().value;
     };
     const patch = async (policyId: string, body: object) => {
-      const res = await t.app.inject({ method: 'PATCH', url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}`, headers: admin, payload: body });
+      const res = await app.t.app.inject({ method: 'PATCH', url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}`, headers: admin, payload: body });
       assert.equal(res.statusCode, 204, res.body);
     };
 
     it('falls out of compliance with an OS minimum above its version and with no passcode, and comes back', async () => {
-      const created = await createEnrollmentProfile(t, { platform: 'iOS' });
-      const device = new SimulatedAppleDevice({ kind: 'iPhone', transport: injectTransport(t.app), trust: t.ca.certificatePem, passcodePresent: true });
-      await device.installEnrollmentProfile(created.enrollmentUrl);
-      const enrollment = await t.core.appleEnrollments.activeByUdid(device.udid);
-      assert.ok(enrollment);
-      const id = enrollment.id;
+      const { device, id } = await enrolledDevice(app.t, 'iPhone', { passcodePresent: true });
       await device.connect(); // answers the inventory queued at enrollment
       assert.equal(device.state.hardware.osVersion, '18.1');
 
-      const res = await t.app.inject({ method: 'POST', url: '/beta/deviceManagement/deviceCompliancePolicies', headers: admin, payload: {
+      const res = await app.t.app.inject({ method: 'POST', url: '/beta/deviceManagement/deviceCompliancePolicies', headers: admin, payload: {
         '@odata.type': '#microsoft.graph.iosCompliancePolicy', displayName: 'iOS 19 or later', osMinimumVersion: '19.0', passcodeRequired: true,
         scheduledActionsForRule: [{ ruleName: 'PasswordRequired', scheduledActionConfigurations: [{ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '' }] }],
       } });
       assert.equal(res.statusCode, 201, res.body);
       const policyId = res.json<{ id: string }>().id;
-      const assigned = await t.app.inject({ method: 'POST', url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}/assign`, headers: admin, payload: {
+      const assigned = await app.t.app.inject({ method: 'POST', url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}/assign`, headers: admin, payload: {
         assignments: [{ target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } }],
       } });
       assert.equal(assigned.statusCode, 200, assigned.body);
@@ -79,7 +62,7 @@ for (const dialect of testDialects()) {
 
       // The user removes the passcode; the next inventory says so, and the device is noncompliant.
       device.state.passcodePresent = false;
-      await enqueueInventory(t.core, { enrollmentIds: [id], reason: 'syncDevice' });
+      await enqueueInventory(app.t.core, { enrollmentIds: [id], reason: 'syncDevice' });
       await device.connect();
       assert.equal(await complianceState(id), 'noncompliant');
       assert.deepEqual((await policyStates(id))[0]?.settingStates.find((s) => s.settingName === 'passcodeRequired')?.state, 'nonCompliant');
@@ -88,11 +71,11 @@ for (const dialect of testDialects()) {
       await patch(policyId, { osMinimumVersion: '18.2' });
       device.state.passcodePresent = true;
       device.state.hardware.osVersion = '18.2.1';
-      await enqueueInventory(t.core, { enrollmentIds: [id], reason: 'syncDevice' });
+      await enqueueInventory(app.t.core, { enrollmentIds: [id], reason: 'syncDevice' });
       await device.connect();
       assert.equal(await complianceState(id), 'compliant');
 
-      const statuses = await t.app.inject({ url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}/deviceStatuses`, headers: admin });
+      const statuses = await app.t.app.inject({ url: `/beta/deviceManagement/deviceCompliancePolicies/${policyId}/deviceStatuses`, headers: admin });
       assert.deepEqual(statuses.json<{ value: { status: string }[] }>().value.map((s) => s.status), ['compliant']);
     });
   });
