@@ -7,8 +7,7 @@ import { commandQueue } from './command-queue.js';
 import { managedDeviceStore } from './managed-devices.js';
 import { groupStore } from './groups.js';
 import { rbacStore } from './rbac.js';
-import { testDialects, type TestDialect } from './testing.js';
-import type { Database } from './database.js';
+import { testDialects, withTestDatabase } from './testing.js';
 import { allScope } from '../core/rbac/scope.js';
 import { aManagedDevice } from '../../test/support/devices.js';
 
@@ -22,15 +21,10 @@ function action(id: string, deviceId: string, over: Partial<DeviceAction> = {}):
   };
 }
 
-async function withDb(dialect: TestDialect, fn: (db: Database) => Promise<void>) {
-  const database = await dialect.open();
-  try { await fn(database); } finally { await database.close(); }
-}
-
 for (const dialect of testDialects()) {
   describe(`DeviceActionStore on ${dialect.name}`, () => {
     it('creates an action and finds it by id, by command and by device, newest first', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceActionStore(db);
         const a1 = action('a1', 'd1', { commandUuids: ['u1', 'u2'], details: { unlockPin: '123456' } });
         const a2 = action('a2', 'd1', { actionName: 'wipe', startDateTime: at(1000), lastUpdatedDateTime: at(1000), commandUuids: ['u3'] });
@@ -48,7 +42,7 @@ for (const dialect of testDialects()) {
     });
 
     it('loads many devices at once, at most perDevice each, newest first', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceActionStore(db);
         for (let i = 0; i < 5; i++) await store.create(action(`x${i}`, 'dx', { startDateTime: at(i * 1000), commandUuids: [`ux${i}`] }));
         await store.create(action('y0', 'dy', { commandUuids: ['uy0'] }));
@@ -61,7 +55,7 @@ for (const dialect of testDialects()) {
     });
 
     it('updates state, reason, details and the command mapping', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceActionStore(db);
         await store.create(action('a1', 'd1', { commandUuids: ['u1'] }));
         await store.update('a1', { actionState: 'failed', lastUpdatedDateTime: at(5000), failureReason: 'DeviceLock failed', commandUuids: ['u5', 'u6'] });
@@ -80,7 +74,7 @@ for (const dialect of testDialects()) {
     });
 
     it('finds pending actions whose commands expired, and prunes old finished ones', async () => {
-      await withDb(dialect, async (database) => {
+      await withTestDatabase(dialect, async (database) => {
         const store = deviceActionStore(database.db);
         const queue = commandQueue(database.db, database.dialect, { clock: { now: () => T0 } });
         const [soon] = await queue.enqueue(['d1'], { requestType: 'RestartDevice', payload: {}, platform: 'apple', expiresAt: new Date(T0.getTime() + 1000) });
@@ -102,7 +96,7 @@ for (const dialect of testDialects()) {
     });
 
     it('removes a device and everything Steward holds about it, and nothing of another device', async () => {
-      await withDb(dialect, async (database) => {
+      await withTestDatabase(dialect, async (database) => {
         const { db } = database;
         const devices = managedDeviceStore(db, database.dialect);
         const groups = groupStore(db, database.dialect);

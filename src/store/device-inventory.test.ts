@@ -4,8 +4,7 @@ import type { InstalledApp, SecurityFacts } from '../core/apple/inventory-ports.
 import type { AppleEnrollment } from '../core/enrollment/ports.js';
 import { deviceInventoryStore } from './device-inventory.js';
 import { appleEnrollmentStore } from './apple-enrollments.js';
-import { testDialects, type TestDialect } from './testing.js';
-import type { Database } from './database.js';
+import { testDialects, withTestDatabase } from './testing.js';
 
 const T0 = new Date('2026-04-01T09:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -23,15 +22,10 @@ function enrollment(id: string, state: AppleEnrollment['state'] = 'enrolled'): A
   };
 }
 
-async function withDb(dialect: TestDialect, fn: (db: Database) => Promise<void>) {
-  const database = await dialect.open();
-  try { await fn(database); } finally { await database.close(); }
-}
-
 for (const dialect of testDialects()) {
   describe(`DeviceInventoryStore on ${dialect.name}`, () => {
     it('stores each kind of answer, merging hardware facts and replacing the rest', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceInventoryStore(db);
         assert.equal(await store.get('d1'), undefined);
         await store.apply('d1', 'apple', { kind: 'hardware', facts: { productName: 'iPhone16,1', isMdmLostModeEnabled: false } }, at(0));
@@ -55,7 +49,7 @@ for (const dialect of testDialects()) {
     });
 
     it('replaces a device\'s apps by difference and counts devices per app and version', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceInventoryStore(db);
         await store.apply('d1', 'apple', { kind: 'apps', apps: [app('com.a', '1.0'), app('com.b', '2.0'), app('com.b', '2.0')] }, at(0));
         await store.apply('d2', 'apple', { kind: 'apps', apps: [app('com.a', '1.0'), app('com.a', '1.1')] }, at(0));
@@ -71,7 +65,7 @@ for (const dialect of testDialects()) {
     });
 
     it('keeps fleet-wide counts right when many devices report the same apps at once', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceInventoryStore(db);
         const catalog = Array.from({ length: 60 }, (_, i) => app(`com.example.app${String(i).padStart(2, '0')}`, '1.0'));
         // Each device lists the apps in its own order; the counts are updated under one lock order.
@@ -86,7 +80,7 @@ for (const dialect of testDialects()) {
     });
 
     it('finds enrolled devices due for a refresh, a batch at a time, and claims each once', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = deviceInventoryStore(db);
         const enrollments = appleEnrollmentStore(db);
         for (const id of ['e1', 'e2', 'e3', 'e4', 'e5']) await enrollments.create(enrollment(id));

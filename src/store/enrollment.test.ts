@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { AppleEnrollment, EnrollmentProfile } from '../core/enrollment/ports.js';
 import { enrollmentProfileStore } from './enrollment-profiles.js';
 import { appleEnrollmentStore } from './apple-enrollments.js';
-import { testDialects, type TestDialect } from './testing.js';
-import type { Database } from './database.js';
+import { testDialects, withTestDatabase } from './testing.js';
 
 const T0 = new Date('2026-05-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -25,15 +24,10 @@ function enrollment(id: string, over: Partial<AppleEnrollment> = {}): AppleEnrol
   };
 }
 
-async function withDb(dialect: TestDialect, fn: (db: Database) => Promise<void>) {
-  const database = await dialect.open();
-  try { await fn(database); } finally { await database.close(); }
-}
-
 for (const dialect of testDialects()) {
   describe(`EnrollmentProfileStore on ${dialect.name}`, () => {
     it('stores a profile with scope tags and reads it back by id and by token hash', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = enrollmentProfileStore(db);
         await store.create(profile('p1', { roleScopeTagIds: ['7'], maximumUses: 3 }), 'hash-1');
         assert.deepEqual(await store.get('p1'), profile('p1', { roleScopeTagIds: ['7'], maximumUses: 3 }));
@@ -44,7 +38,7 @@ for (const dialect of testDialects()) {
     });
 
     it('redeems a token until its uses are spent, and never past expiry or revocation', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = enrollmentProfileStore(db);
         await store.create(profile('p1', { maximumUses: 2 }), 'h1');
         await store.create(profile('p2', { tokenExpirationDateTime: at(1000).toISOString() }), 'h2');
@@ -62,7 +56,7 @@ for (const dialect of testDialects()) {
     });
 
     it('gives the last use to exactly one of many concurrent redeemers', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = enrollmentProfileStore(db);
         await store.create(profile('p1', { maximumUses: 1 }), 'h1');
         const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.redeem('h1', T0)));
@@ -72,7 +66,7 @@ for (const dialect of testDialects()) {
     });
 
     it('updates, regenerates the token (resetting its uses) and deletes', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = enrollmentProfileStore(db);
         await store.create(profile('p1', { maximumUses: 1 }), 'h1');
         await store.redeem('h1', T0);
@@ -93,7 +87,7 @@ for (const dialect of testDialects()) {
 
   describe(`AppleEnrollmentStore on ${dialect.name}`, () => {
     it('creates, updates field by field and finds the active enrollment of a UDID', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = appleEnrollmentStore(db);
         await store.create(enrollment('e1'));
         assert.deepEqual(await store.get('e1'), enrollment('e1'));
@@ -108,7 +102,7 @@ for (const dialect of testDialects()) {
     });
 
     it('gives push targets only for enrolled devices with a token, and stale ones for the sweep', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = appleEnrollmentStore(db);
         const pushable = { state: 'enrolled' as const, pushToken: 'aa', pushMagic: 'M', topic: 'com.apple.mgmt.X' };
         await store.create(enrollment('e1', { ...pushable, lastSeenAt: T0.toISOString() }));

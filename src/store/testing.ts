@@ -66,3 +66,9 @@ async function openTestPostgres(url: string, options?: { migrate?: boolean }): P
   }
   return { ...database, close: async () => { await database.close(); await drop(); } };
 }
+
+/** Runs `fn` on a new, migrated, empty database of the dialect, and closes it after. */
+export async function withTestDatabase(dialect: TestDialect, fn: (database: Database) => Promise<void>): Promise<void> {
+  const database = await dialect.open();
+  try { await fn(database); } finally { await database.close(); }
+}

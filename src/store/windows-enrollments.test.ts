@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { WindowsEnrollment } from '../core/enrollment/ports.js';
 import type { WindowsSignInToken } from '../core/enrollment/windows-ports.js';
 import { windowsEnrollmentStore, windowsSignInTokenStore } from './windows-enrollments.js';
-import { testDialects, type TestDialect } from './testing.js';
-import type { Database } from './database.js';
+import { testDialects, withTestDatabase } from './testing.js';
 
 const T0 = new Date('2026-05-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -22,15 +21,10 @@ function token(hash: string, over: Partial<WindowsSignInToken> = {}): WindowsSig
   return { tokenHash: hash, userId: 'u1', createdAt: T0.toISOString(), expiresAt: at(15 * 60_000).toISOString(), usedAt: null, ...over };
 }
 
-async function withDb(dialect: TestDialect, fn: (db: Database) => Promise<void>) {
-  const database = await dialect.open();
-  try { await fn(database); } finally { await database.close(); }
-}
-
 for (const dialect of testDialects()) {
   describe(`WindowsEnrollmentStore on ${dialect.name}`, () => {
     it('stores an enrollment and finds it by id, by certificate serial and by DeviceID', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsEnrollmentStore(db);
         const e = enrollment('a1', { profileId: 'p1', userId: null, ownership: 'company', enrollmentType: 'Device', hwDevId: 'HW-1' });
         await store.create(e);
@@ -45,7 +39,7 @@ for (const dialect of testDialects()) {
     });
 
     it('finds only the enrolled enrollment of a DeviceID, and refuses a second certificate serial', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsEnrollmentStore(db);
         await store.create(enrollment('old', { deviceId: 'PC-1', state: 'unenrolled', unenrolledAt: T0.toISOString() }));
         await store.create(enrollment('new', { deviceId: 'PC-1', createdAt: at(1000).toISOString() }));
@@ -59,7 +53,7 @@ for (const dialect of testDialects()) {
     });
 
     it('updates the fields given, leaves the rest, and answers undefined for an unknown id', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsEnrollmentStore(db);
         await store.create(enrollment('a1'));
         const after = await store.update('a1', { deviceName: 'LAPTOP-9', osVersion: '10.0.26100.1' });
@@ -72,7 +66,7 @@ for (const dialect of testDialects()) {
     });
 
     it('touches last seen, and lists enrolled PCs not seen since a date, oldest first, a batch at a time', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsEnrollmentStore(db);
         await store.create(enrollment('never'));
         await store.create(enrollment('early'));
@@ -92,7 +86,7 @@ for (const dialect of testDialects()) {
 
   describe(`WindowsSignInTokenStore on ${dialect.name}`, () => {
     it('stores a token by its hash and spends it once', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsSignInTokenStore(db);
         await store.create(token('h1'));
         assert.deepEqual(await store.get('h1'), token('h1'));
@@ -105,7 +99,7 @@ for (const dialect of testDialects()) {
     });
 
     it('refuses an expired token, and deletes expired tokens', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsSignInTokenStore(db);
         await store.create(token('h1'));
         await store.create(token('h2', { expiresAt: at(60 * 60_000).toISOString() }));
@@ -117,7 +111,7 @@ for (const dialect of testDialects()) {
     });
 
     it('gives a token to exactly one of many concurrent spenders', async () => {
-      await withDb(dialect, async ({ db }) => {
+      await withTestDatabase(dialect, async ({ db }) => {
         const store = windowsSignInTokenStore(db);
         await store.create(token('h1'));
         const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.consume('h1', at(1000))));
