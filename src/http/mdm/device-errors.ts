@@ -2,19 +2,11 @@
 // unenroll on 401; DESIGN.md). The reason is logged with the request id.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StewardError, type ErrorCode } from '../../core/errors.js';
+import { httpStatus } from '../graph/errors.js';
 import { ProtocolError } from '../../protocol/apple/errors.js';
 
-const deviceStatus: Record<ErrorCode, number> = {
-  'invalid-input': 400,
-  unauthenticated: 403,
-  forbidden: 403,
-  'not-found': 404,
-  conflict: 409,
-  'payload-too-large': 413,
-  'unsupported-media-type': 415,
-  'device-identity': 403,
-  unavailable: 503,
-};
+/** The admin API's statuses, except that nothing is ever a 401 to a device. */
+export const deviceStatus: Record<ErrorCode, number> = { ...httpStatus, unauthenticated: 403 };
 
 /** Answers a refused device message; rethrows what is not a coded error (a 500 with the request id). */
 export function refuseDevice(req: FastifyRequest, reply: FastifyReply, err: unknown, what: string): FastifyReply {

@@ -17,6 +17,7 @@ import { SessionTable } from '../../../core/windows/session-table.js';
 import { ProtocolError } from '../../../protocol/windows/errors.js';
 import { decodeSyncML } from '../../../protocol/windows/syncml.js';
 import { clientCertificates, type ClientCertificateOptions } from './client-certificate.js';
+import { deviceStatus } from '../device-errors.js';
 
 export interface WindowsManagementDeps {
   core: Core;
@@ -36,17 +37,8 @@ export interface WindowsManagementDeps {
 export const MAX_SYNCML_BYTES = 4 * 1024 * 1024;
 export const SYNCML_CONTENT_TYPE = 'application/vnd.syncml.dm+xml';
 
-const status: Record<ErrorCode, number> = {
-  'invalid-input': 400,
-  unauthenticated: 403,
-  forbidden: 403,
-  'device-identity': 403,
-  'not-found': 404,
-  conflict: 409,
-  'payload-too-large': 400,
-  'unsupported-media-type': 415,
-  unavailable: 503,
-};
+// As every device endpoint, except that a message too large is answered as any bad message: 400.
+const status: Record<ErrorCode, number> = { ...deviceStatus, 'payload-too-large': 400 };
 
 function isClientError(err: unknown): err is FastifyError & { statusCode: number } {
   const status = (err as Partial<FastifyError> | undefined)?.statusCode;
