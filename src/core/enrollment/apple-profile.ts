@@ -55,6 +55,7 @@ export async function issueAppleProfile(deps: AppleProfileDeps, request: ApplePr
   const now = deps.clock.now();
   // Without the push certificate no device could be woken, and the Topic would be wrong forever.
   // Checked after the link itself (a wrong link is wrong either way) and before a use is spent.
+  const topic = await deps.pushTopic();
   const noTopic = () => new StewardError('unavailable', 'Apple devices cannot enroll yet: an administrator must upload the Apple MDM push certificate first.');
   let profile: EnrollmentProfile | undefined;
   let userId: string | null = null;
@@ -66,7 +67,7 @@ export async function issueAppleProfile(deps: AppleProfileDeps, request: ApplePr
     const peek = await deps.enrollmentProfiles.byTokenHash(tokenHash);
     if (!peek) throw new StewardError('not-found', 'This enrollment link is not valid.');
     if (peek.platform === 'windows10AndLater') throw invalidInput('This enrollment link is for Windows PCs: open Settings > Accounts > Access work or school and connect there.');
-    if (await deps.pushTopic() === undefined) throw noTopic();
+    if (topic === undefined) throw noTopic();
     const redeemed = await deps.enrollmentProfiles.redeem(tokenHash, now);
     switch (redeemed.outcome) {
       case 'redeemed': break;
@@ -82,14 +83,13 @@ export async function issueAppleProfile(deps: AppleProfileDeps, request: ApplePr
     const user = await deps.users.get(request.userId, allScope);
     if (!user) throw new StewardError('not-found', `user ${request.userId} was not found.`);
     if (!isLicensedForEnrollment(user)) throw new StewardError('forbidden', 'You cannot enroll devices: your account has no Steward license, or is disabled. Contact your administrator.');
-    if (await deps.pushTopic() === undefined) throw noTopic();
+    if (topic === undefined) throw noTopic();
     userId = user.id;
     platform = request.platform;
     ownership = 'personal';
   }
 
-  const topic = await deps.pushTopic();
-  if (topic === undefined) throw noTopic();
+  if (topic === undefined) throw noTopic(); // for the type checker: both branches checked it
   const enrollmentId = randomUUID();
   await deps.appleEnrollments.create({
     id: enrollmentId, profileId: profile?.id ?? null, userId, ownership, platform, state: 'pending',
