@@ -154,6 +154,16 @@ for (const dialect of testDialects()) {
       assert.equal((await mac.sendCheckin({ MessageType: 'TokenUpdate', UDID: udid })).status, 400, 'missing keys are named, not a 500');
     });
 
+    it('refuses a device that names an enrolled device\'s UDID with another serial number, leaving it enrolled', async () => {
+      const phone = await enrolled();
+      const first = await enrollmentOf(phone);
+      const impostor = simulatedDevice(app.t, 'iPhone', { udid: phone.udid });
+      const created = await createEnrollmentProfile(app.t);
+      await assert.rejects(impostor.installEnrollmentProfile(created.enrollmentUrl), /403|another serial number/);
+      assert.equal((await app.t.core.appleEnrollments.activeByUdid(phone.udid))?.id, first.id);
+      assert.equal((await phone.connect()).end, 'idle', 'the real device keeps working');
+    });
+
     it('replaces an earlier enrollment of the same device when it enrolls again', async () => {
       const phone = await enrolled();
       const first = await enrollmentOf(phone);

@@ -92,8 +92,13 @@ async function authenticate(deps: AppleCheckinDeps, enrollment: AppleEnrollment,
   const topic = await deps.pushTopic();
   if (topic !== undefined && msg.Topic !== topic) throw new StewardError('invalid-input', `Topic ${msg.Topic} is not this server's push topic`);
   const now = deps.clock.now();
-  // A device enrolling again replaces its earlier enrollment (a wiped or re-enrolled device).
+  // A device enrolling again replaces its earlier enrollment (a wiped or re-enrolled device). The
+  // same hardware reports the same serial number: a message that names another device's UDID with
+  // another serial is refused, so that an enrollment token cannot push a stranger's device out.
   const previous = await deps.appleEnrollments.activeByUdid(deviceId);
+  if (previous && previous.id !== enrollment.id && previous.serialNumber !== null && msg.SerialNumber !== previous.serialNumber) {
+    throw refuse(`Authenticate names device ${deviceId}, enrolled with another serial number`);
+  }
   if (previous && previous.id !== enrollment.id) {
     await deps.appleEnrollments.update(previous.id, { state: 'unenrolled', unenrolledAt: now.toISOString(), pushToken: null, pushMagic: null });
     await deps.onUnenrolled?.(previous.id);

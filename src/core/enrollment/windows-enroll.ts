@@ -108,6 +108,13 @@ export async function enrollWindowsDevice(deps: WindowsEnrollDeps, input: { requ
   const osEdition = context(rst, 'OSEdition');
   const imei = context(rst, 'IMEI');
   const enrollmentType = rst.enrollmentType ?? 'Full';
+  // The same PC enrolling again (a reset, or work access removed and added) replaces its old
+  // enrollment. The same hardware reports the same HWDevID: a request that names another PC's
+  // DeviceID with another HWDevID is refused, so a credential cannot push a stranger's PC out.
+  const previous = deviceId === null ? undefined : await deps.windowsEnrollments.activeByDeviceId(deviceId);
+  if (previous && previous.hwDevId !== null && hwDevId !== previous.hwDevId) {
+    throw refuse('authorization', `DeviceID ${deviceId ?? ''} is enrolled with another hardware id (HWDevID)`);
+  }
   const enrollee: WindowsEnrollee = await spendWindowsCredential(deps, checked);
 
   const now = deps.clock.now();
@@ -142,15 +149,11 @@ export async function enrollWindowsDevice(deps: WindowsEnrollDeps, input: { requ
     unenrolledAt: null,
   };
 
-  // The same PC enrolling again (a reset, or work access removed and added) replaces its old enrollment.
   let replaced: string | undefined;
-  if (deviceId !== null) {
-    const previous = await deps.windowsEnrollments.activeByDeviceId(deviceId);
-    if (previous) {
-      await deps.windowsEnrollments.update(previous.id, { state: 'unenrolled', unenrolledAt: now.toISOString() });
-      await deps.onUnenrolled?.(previous.id);
-      replaced = previous.id;
-    }
+  if (previous) {
+    await deps.windowsEnrollments.update(previous.id, { state: 'unenrolled', unenrolledAt: now.toISOString() });
+    await deps.onUnenrolled?.(previous.id);
+    replaced = previous.id;
   }
   await deps.windowsEnrollments.create(enrollment);
   const device = deviceRecord(enrollment, user, profile?.displayName ?? null, imei, now);

@@ -193,6 +193,16 @@ for (const dialect of testDialects()) {
         assert.equal((await t.core.windowsEnrollments.activeByDeviceId(pc.deviceId))?.id, second.enrollmentId);
       });
 
+      it('refuses a PC that names an enrolled PC\'s DeviceID with other hardware, leaving that PC enrolled', async () => {
+        const { user } = await aWindowsUser(t);
+        const pc = aPC(t);
+        const first = await pc.enroll({ email: user.userPrincipalName, password: PASSWORD });
+        const before = await enrollmentRows(database);
+        await refused(aPC(t, { deviceId: pc.deviceId, hwDevId: 'F'.repeat(64) }).enroll({ email: user.userPrincipalName, password: PASSWORD }), 'Authorization', undefined, /another hardware id/);
+        assert.equal(await enrollmentRows(database), before);
+        assert.equal((await t.core.windowsEnrollments.activeByDeviceId(pc.deviceId))?.id, first.enrollmentId);
+      });
+
       it('puts a device-context enrollment\'s certificate in My\\System', async () => {
         const { user } = await aWindowsUser(t);
         const identity = await aPC(t, { enrollmentType: 'Device' }).enroll({ email: user.userPrincipalName, password: PASSWORD });
