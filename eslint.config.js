@@ -17,6 +17,7 @@ const layer = (from, forbidden, why) => ({
 
 const adapters = ['**/store/**', '**/push/**', '**/pki/**', '**/http/**', '**/jobs/**', '**/cli/**', '**/main.js'];
 const coreWhy = 'core/ is the domain: it works through ports and never imports an adapter (store, http, push, pki, jobs, cli) or a driver.';
+const webWhy = 'web/ runs in the browser: it imports only src/shared (API types) and browser npm packages, never server code, which would leak into the bundle and break the layering.';
 const drivers = ['fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'node:http', 'node:https', 'node:http2', 'node:net', 'node:fs', 'node:fs/promises'];
 
 export default tseslint.config(
@@ -59,6 +60,17 @@ export default tseslint.config(
     'jobs/ runs core use cases on a schedule; it knows nothing of HTTP or the CLI.'),
   layer('shared', ['**/core/**', '**/protocol/**', ...adapters],
     'src/shared holds API types for web/ and must not pull server code into the browser bundle.'),
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '(^|/)src/(?!shared/)', message: webWhy },
+        { group: ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'pino'], message: webWhy },
+      ] }],
+    },
+  },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'sim/**/*.ts', 'bench/**/*.ts'],
     rules: {

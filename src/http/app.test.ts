@@ -45,7 +45,7 @@ describe('the HTTP frame', () => {
   });
 
   it('echoes client-request-id and puts it in Graph errors', async () => {
-    const res = await t.app.inject({ url: '/nowhere', headers: { 'client-request-id': 'abc-123' } });
+    const res = await t.app.inject({ url: '/v1.0/nowhere', headers: { 'client-request-id': 'abc-123' } });
     assert.equal(res.statusCode, 404);
     assert.equal(res.headers['request-id'], 'abc-123');
     const body = res.json<{ error: { code: string; message: string; innerError: Record<string, string> } }>();

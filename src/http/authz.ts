@@ -11,9 +11,12 @@ import type { Scope } from '../core/rbac/scope.js';
  * - 'public': anyone (health, metrics, docs, the token endpoint);
  * - 'device': a device endpoint, whose handler must identify the device itself and then call
  *   `request.markAuthorized()`;
+ * - 'self': a person acting on their own things (the company portal): a signed-in user, from the
+ *   session cookie or a user's bearer token, with or without a role; never an API client. The
+ *   request's scope stays empty: the handler limits everything to `request.principal.id`;
  * - a resource operation: a signed-in admin or API client whose role grants it.
  */
-export type Permission = 'public' | 'device' | ResourceOperation;
+export type Permission = 'public' | 'device' | 'self' | ResourceOperation;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -91,6 +94,15 @@ export function installAuthorization(
         : 'Access token is empty: send an Authorization: Bearer header with a token from POST /oauth2/token, or sign in.');
     }
     req.principal = principal;
+    if (permission === 'self') {
+      if (principal.kind !== 'user') {
+        const reason = 'Only a signed-in person can use this: it acts on their own account and devices.';
+        await onForbidden?.(req, reason);
+        throw new StewardError('forbidden', reason);
+      }
+      req.authorized = true;
+      return;
+    }
     if (!isAllowed(principal, permission)) {
       const reason = `The caller's roles do not grant ${permission}.`;
       await onForbidden?.(req, reason);

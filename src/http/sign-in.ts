@@ -21,7 +21,8 @@
 // POST /auth/totp/setup   { setupToken, totpCode }
 //   200 signedIn as above; 400 InvalidSetupToken (unknown, expired or used); 400 InvalidTotpCode
 //   (the token stays valid); 429 AccountLocked
-// GET /auth/session       200 { status: 'signedIn', csrfToken (fresh), user } | 401
+// GET /auth/session       200 { status: 'signedIn', csrfToken (fresh), user, isAdmin,
+//                         allowedResourceOperations } | 401
 // POST /auth/signout      X-CSRF-Token required when signed in; 204, cookie cleared
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -144,7 +145,13 @@ export const signInRoutes: FastifyPluginAsync<{ deps: SignInRouteDeps }> = async
   app.get('/auth/session', { config, schema: { summary: 'The signed-in person and a fresh CSRF token (Steward extension)', tags: ['auth'] } }, async (req) => {
     const found = await requestSession(deps, req);
     if (!found) throw new StewardError('unauthenticated', 'Not signed in, or the session has expired: POST /auth/signin.');
-    return { status: 'signedIn', csrfToken: newCsrfToken(found.token), user: presentUser(found.user) };
+    // What the pages may offer this person (they hide or disable the rest; the API still decides).
+    const grants = await grantsFor(deps, found.user.id);
+    const allowedResourceOperations = [...new Set(grants.flatMap((g) => [...g.allowed]))].sort();
+    return {
+      status: 'signedIn', csrfToken: newCsrfToken(found.token), user: presentUser(found.user),
+      isAdmin: allowedResourceOperations.length > 0, allowedResourceOperations,
+    };
   });
 
   app.post('/auth/signout', { config, schema: { summary: 'Sign out: end the session (Steward extension)', tags: ['auth'] } }, async (req, reply) => {

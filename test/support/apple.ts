@@ -27,9 +27,9 @@ export function testCa(): Promise<NewCertificateAuthority> {
   return sharedCa;
 }
 
-export async function appleTestApp(database: Database, options: { pushCertificate?: boolean } & Pick<HttpDeps, 'devices'> = {}): Promise<AppleTestApp> {
+export async function appleTestApp(database: Database, options: { pushCertificate?: boolean } & Pick<HttpDeps, 'devices' | 'webRoot'> = {}): Promise<AppleTestApp> {
   const ca = await testCa();
-  const t = await testApp(database, { ca: ca.ca, ...(options.devices ? { devices: options.devices } : {}) });
+  const t = await testApp(database, { ca: ca.ca, ...(options.devices ? { devices: options.devices } : {}), ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
   let topic = '';
   if (options.pushCertificate !== false) {
     const factory = new PushCertificateFactory();

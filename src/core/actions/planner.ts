@@ -8,6 +8,7 @@ import type { DeviceActionDetails } from './ports.js';
 
 export const REMOTE_ACTIONS = [
   'remoteLock', 'wipe', 'retire', 'resetPasscode', 'rebootNow', 'shutDown', 'syncDevice', 'locateDevice', 'enableLostMode', 'disableLostMode',
+  'setDeviceName',
 ] as const;
 export type RemoteActionName = (typeof REMOTE_ACTIONS)[number];
 
@@ -24,7 +25,9 @@ export type RemoteActionRequest =
   | { action: 'locateDevice' }
   /** Graph beta's enableLostMode. */
   | { action: 'enableLostMode'; message?: string; phoneNumber?: string; footer?: string }
-  | { action: 'disableLostMode' };
+  | { action: 'disableLostMode' }
+  /** Graph beta's setDeviceName: the name the device shows (Apple Settings DeviceName, Windows Accounts CSP). */
+  | { action: 'setDeviceName'; deviceName: string };
 
 export interface ActionPlan {
   /** Queued in this order (the device runs them in order within a priority). */

@@ -8,6 +8,7 @@
 //   syncDevice      the inventory commands
 //   locateDevice    DeviceLocation (supervised iOS in lost mode)
 //   enableLostMode  EnableLostMode         disableLostMode  DisableLostMode
+//   setDeviceName   Settings with the DeviceName item, then the inventory commands
 // What a device cannot do (Apple's support table, enrollment state, the UnlockToken, lost mode) is
 // refused here with the reason, before anything is queued.
 import { randomInt } from 'node:crypto';
@@ -21,7 +22,7 @@ import type { ActionPlan, ActionPlanner, RemoteActionRequest } from '../actions/
 import type { RequestType } from '../../protocol/apple/connect.js';
 import type { DeviceInventoryStore } from './inventory-ports.js';
 import { appleCommand } from './checked-command.js';
-import { appleOsOf, unsupportedReason } from './command-support.js';
+import { appleOsOf, isUserEnrollment, unsupportedReason } from './command-support.js';
 import { inventoryCommandsFor } from './inventory-commands.js';
 
 export interface ApplePlannerDeps {
@@ -172,6 +173,16 @@ export function appleActionPlanner(deps: ApplePlannerDeps): ActionPlanner {
           need('DisableLostMode');
           if ((await lostMode()) === false) throw refuse(action, 'the device is not in lost mode.');
           return { commands: one('DisableLostMode') };
+        }
+
+        case 'setDeviceName': {
+          // Settings' DeviceName item: supervised iOS/iPadOS, any macOS, never a User Enrollment
+          // (Apple's Settings command reference). The inventory after it brings the new name back.
+          need('Settings');
+          if (!isMac && !device.isSupervised) throw refuse(action, `only a supervised ${device.operatingSystem ?? 'iOS'} device can be renamed remotely; rename it on the device in Settings > General > About > Name.`);
+          if (isUserEnrollment(enrollment)) throw refuse(action, 'a User Enrollment (a personal device enrolled with a Managed Apple Account) cannot be renamed remotely; rename it on the device.');
+          const commands = [appleCommand('Settings', { Settings: [{ Item: 'DeviceName', DeviceName: request.deviceName }] }), ...inventoryCommandsFor(device, enrollment, 'syncDevice', deps.clock.now())];
+          return { commands, afterQueued: () => deps.deviceInventory.markRequested([device.id], 'apple', deps.clock.now()) };
         }
       }
     },

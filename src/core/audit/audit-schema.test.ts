@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { auditEventSchema, restorePaths, rewritePaths, selectedProperty } from './audit-schema.js';
+import { auditEventSchema, restorePaths, rewriteResourceFilters, rewritePaths, selectedProperty } from './audit-schema.js';
 
 describe('auditEventSchema', () => {
   it('has a column for every filterable actor path', () => {
@@ -41,5 +41,24 @@ describe('rewritePaths', () => {
     assert.equal(selectedProperty('actor_userId'), 'actor');
     assert.equal(selectedProperty('category'), 'category');
     assert.equal(selectedProperty('seq'), undefined);
+  });
+});
+
+describe('rewriteResourceFilters', () => {
+  it("turns Graph's resources/any lambda into a match on the stored JSON, outside literals only", () => {
+    const cases: [string, string][] = [
+      ["resources/any(r:r/resourceId eq 'd4')", `contains(resources,'"resourceId":"d4"')`],
+      // A quote of the literal ('') and a double quote (escaped by JSON) in the value.
+      ["category eq 'Device' and Resources/Any( x : x/DisplayName eq 'O''Brien \"1\"' )", 'category eq \'Device\' and contains(resources,\'"displayName":"O\'\'Brien \\"1\\""\')'],
+      ["resources/any(r:r/auditResourceType eq 'User') or activity eq 'resources/any'", `contains(resources,'"auditResourceType":"User"') or activity eq 'resources/any'`],
+      ["activity eq 'it''s resources/x'", "activity eq 'it''s resources/x'"],
+    ];
+    for (const [given, expected] of cases) assert.equal(rewriteResourceFilters(given), expected, given);
+  });
+
+  it('refuses other uses of resources, and the internal property, in words', () => {
+    for (const bad of ["resources/any(r:r/resourceId ne 'x')", "resources/any(r:r/modifiedProperties eq 'x')", "resources/any(r:s/resourceId eq 'x')", "resources eq 'x'", "contains(resources,'x')", "resourcesX eq 1"]) {
+      assert.throws(() => rewriteResourceFilters(bad), /resources can be filtered only as resources\/any\(r:r\/resourceId eq/, bad);
+    }
   });
 });

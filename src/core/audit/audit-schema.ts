@@ -7,8 +7,15 @@
 // members that can be filtered and sorted are flattened properties of this schema
 // (actor_userPrincipalName, …, each its own column) and `rewritePaths` turns `actor/x` in the
 // query text into `actor_x` (same length, so positions in error messages stay right);
-// `restorePaths` spells them back in messages. resources cannot be filtered: its members are
-// inside a collection and would need `any()`, which the parser does not support.
+// `restorePaths` spells them back in messages.
+//
+// resources is a collection: Graph filters it with a lambda, `resources/any(r:r/resourceId eq
+// 'x')`, which the parser does not know. `rewriteResourceFilters` turns that one form (members
+// resourceId, displayName and auditResourceType, operator eq) into a match on the stored JSON,
+// `contains(resources,'"resourceId":"x"')`: the column holds JSON.stringify's output, whose
+// spelling of a member and its value is exact (case aside: matching ignores A–Z case, as
+// contains does). Any other use of resources in a filter is refused in words.
+import { invalidInput } from '../errors.js';
 import { defineResourceSchema, type PropertyDef } from '../query/resource-schema.js';
 
 const text = (column: string, nullable = true): PropertyDef => ({ type: 'string', column, nullable });
@@ -33,7 +40,8 @@ export const auditEventSchema = defineResourceSchema({
     correlationId: text('correlation_id', false),
     category: text('category'),
     actor: complex('actor_json'),
-    resources: complex('resources_json'),
+    // Filtered only through the lambda rewriteResourceFilters turns into contains() on the JSON.
+    resources: { type: 'string', column: 'resources_json', nullable: false, sortable: false },
     actor_userPrincipalName: text('actor_user_principal_name'),
     actor_auditActorType: text('actor_type'),
     actor_userId: text('actor_user_id'),
@@ -41,6 +49,45 @@ export const auditEventSchema = defineResourceSchema({
     actor_ipAddress: text('actor_ip_address'),
   },
 });
+
+const lambda = /resources\/any\(\s*([A-Za-z_]\w*)\s*:\s*\1\/(resourceId|displayName|auditResourceType)\s+eq\s+'((?:[^']|'')*)'\s*\)/iy;
+const members: Record<string, string> = { resourceid: 'resourceId', displayname: 'displayName', auditresourcetype: 'auditResourceType' };
+
+/**
+ * `resources/any(r:r/resourceId eq 'x')` (also displayName, auditResourceType) → a match on the
+ * stored JSON, outside string literals; other filters on resources are refused with the form to use.
+ */
+export function rewriteResourceFilters(filter: string): string {
+  let out = '';
+  let i = 0;
+  while (i < filter.length) {
+    const c = filter[i]!;
+    if (c === "'") {
+      // A literal, with '' for a quote inside: copied as it is.
+      let j = i + 1;
+      while (j < filter.length && !(filter[j] === "'" && filter[j + 1] !== "'")) j += filter[j] === "'" ? 2 : 1;
+      out += filter.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const before = i === 0 ? '' : filter[i - 1]!;
+    if (/[rR]/.test(c) && !/[A-Za-z0-9_./]/.test(before) && /^resources/i.test(filter.slice(i))) {
+      lambda.lastIndex = i;
+      const m = lambda.exec(filter);
+      if (!m) {
+        throw invalidInput(`$filter: resources can be filtered only as resources/any(r:r/resourceId eq '…'), with resourceId, displayName or auditResourceType (at position ${i}).`, '$filter');
+      }
+      const value = m[3]!.replaceAll("''", "'");
+      const fragment = `"${members[m[2]!.toLowerCase()]!}":${JSON.stringify(value)}`;
+      out += `contains(resources,'${fragment.replaceAll("'", "''")}')`;
+      i = lambda.lastIndex;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
 
 const pathPrefix = /(?<![A-Za-z0-9_.])(actor)\/(?=[A-Za-z_])/gi;
 const flattened = /\b(actor)_(?=[A-Za-z_])/gi;

@@ -3,7 +3,7 @@
 import { invalidInput, notFound, StewardError } from '../errors.js';
 import { parseListQuery, type ListLimits, type ListQuery, type OrderBy } from '../query/list-query.js';
 import { auditCategories, type AuditEvent } from './audit-event.js';
-import { auditEventSchema, restorePaths, rewritePaths, selectedProperty } from './audit-schema.js';
+import { auditEventSchema, restorePaths, rewriteResourceFilters, rewritePaths, selectedProperty } from './audit-schema.js';
 import type { AuditLog, Page } from './ports.js';
 
 type QueryOptions = Readonly<Record<string, string | undefined>>;
@@ -25,7 +25,8 @@ const bare = (name: string) => (name.startsWith('$') ? name.slice(1) : name).toL
 export function parseAuditQuery(queryOptions: QueryOptions, limits?: ListLimits): ListQuery {
   const params: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(queryOptions)) {
-    params[name] = value !== undefined && withPaths.has(bare(name)) ? rewritePaths(value) : value;
+    const text = value !== undefined && bare(name) === 'filter' ? rewriteResourceFilters(value) : value;
+    params[name] = text !== undefined && withPaths.has(bare(name)) ? rewritePaths(text) : text;
   }
   let query: ListQuery;
   try {

@@ -9,6 +9,8 @@
 //               account and what came with it. Steward sets no policies, apps or certificates on
 //               Windows yet, so there is nothing to remove first.
 //   syncDevice  the inventory Gets (inventory-commands.ts)
+//   setDeviceName  Add ./Device/Vendor/MSFT/Accounts/Domain/ComputerName: the new name applies at
+//               the PC's next restart
 // Windows has no CSP for shutDown, resetPasscode on desktop editions, locateDevice or lost mode:
 // refused with the reason. A PC is woken by WNS when Steward has it (not yet): until then the
 // commands go out at the PC's next scheduled session (DMClient Poll, set at enrollment).
@@ -20,7 +22,7 @@ import type { WindowsEnrollment, WindowsEnrollmentStore } from '../enrollment/po
 import { WINDOWS_SERVER_ID } from '../enrollment/windows-paths.js';
 import { StewardError, invalidInput } from '../errors.js';
 import type { ActionPlan, ActionPlanner, RemoteActionRequest } from '../actions/planner.js';
-import { dmClientUnenroll, REBOOT, REMOTE_LOCK, REMOTE_WIPE } from '../../protocol/windows/csp.js';
+import { ACCOUNTS, dmClientUnenroll, REBOOT, REMOTE_LOCK, REMOTE_WIPE } from '../../protocol/windows/csp.js';
 import { syncml, windowsCommand } from './command-payload.js';
 import { windowsInventoryCommands } from './inventory-commands.js';
 import type { WindowsInventoryStore } from './inventory-ports.js';
@@ -96,6 +98,15 @@ export function windowsActionPlanner(deps: WindowsPlannerDeps): ActionPlanner {
             commands: windowsInventoryCommands('syncDevice', deps.clock.now()),
             afterQueued: () => deps.deviceInventory.markRequested([device.id], 'windows', deps.clock.now()),
           };
+
+        case 'setDeviceName': {
+          const name = request.deviceName;
+          if (!/^[A-Za-z0-9-]{1,15}$/.test(name) || /^\d+$/.test(name)) {
+            throw invalidInput('deviceName: a Windows PC name has at most 15 characters, only letters, digits and hyphens, and not digits only.', 'deviceName');
+          }
+          // The Accounts CSP takes the name with Add; Windows applies it at the next restart.
+          return { commands: [windowsCommand({ verb: 'Add', items: [{ target: ACCOUNTS.computerName, format: 'chr', data: name }] })] };
+        }
 
         case 'shutDown':
           throw refuse(action, 'Windows has no management command to shut a PC down (the Reboot CSP only restarts it); use rebootNow.');

@@ -125,6 +125,25 @@ for (const dialect of testDialects()) {
       assert.equal(bad.statusCode, 400);
     });
 
+    it("filters by resource with Graph's resources/any lambda, in the list and the CSV export", async () => {
+      const byId = await get(`/beta/deviceManagement/auditEvents?$filter=${q("resources/any(r:r/resourceId eq 'd4')")}`);
+      assert.equal(byId.statusCode, 200, byId.body);
+      assert.deepEqual((byId.json<Collection>().value as unknown as Event[]).map((e) => e.resources[0]!.resourceId), ['d4']);
+      // d4 must not match d40, d400…: the value is matched whole.
+      const byName = await get(`/beta/deviceManagement/auditEvents?$count=true&$filter=${q("category eq 'Device' and (resources/any(r:r/displayName eq 'device 6') or resources/any(r:r/resourceId eq 'd8'))")}`);
+      assert.equal(byName.statusCode, 200, byName.body);
+      assert.deepEqual((byName.json<Collection>().value as unknown as Event[]).map((e) => e.resources[0]!.resourceId), ['d8', 'd6']);
+      const byType = await get(`/beta/deviceManagement/auditEvents?$count=true&$top=1&$filter=${q("resources/any(r:r/auditResourceType eq 'User')")}`);
+      assert.equal(byType.json<Collection>()['@odata.count'], COUNT / 2);
+      const csv = await get(`/beta/deviceManagement/auditEvents/export?$filter=${q("resources/any(r:r/resourceId eq 'u5')")}`);
+      assert.equal(csv.statusCode, 200, csv.body);
+      const rows = parse<Record<string, string>>(csv.body, { columns: true });
+      assert.equal(rows.length, 1);
+      const bad = await get(`/beta/deviceManagement/auditEvents?$filter=${q("resources/any(r:r/resourceId ne 'd4')")}`);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json<ErrorBody>().error.message, /resources can be filtered only as resources\/any\(r:r\/resourceId eq/);
+    });
+
     it('answers bad query options with a 400 in the client’s spelling', async () => {
       const res = await get(`/v1.0/deviceManagement/auditEvents?$filter=${q("actor/nosuch eq 'x'")}`);
       assert.equal(res.statusCode, 400);

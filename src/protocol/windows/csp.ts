@@ -81,6 +81,13 @@ export const REMOTE_LOCK = { lock: './Vendor/MSFT/RemoteLock/Lock' } as const;
 export const REBOOT = { rebootNow: './Device/Vendor/MSFT/Reboot/RebootNow' } as const;
 
 /**
+ * Accounts Domain/ComputerName (accounts-csp, Windows 10, version 1803): Add sets the PC's name,
+ * which takes effect at the next restart. At most 15 characters (a NetBIOS name): letters, digits
+ * and hyphens, not digits only.
+ */
+export const ACCOUNTS = { computerName: './Device/Vendor/MSFT/Accounts/Domain/ComputerName' } as const;
+
+/**
  * DMClient Provider/{ProviderID}/Unenroll: "accepts unenrollment requests by way of the OMA DM
  * Exec command"; the page's sample sends Format chr and the provider id as Data (which Windows
  * now ignores). The ProviderID is the PROVIDER-ID of the w7 account of the provisioning document;

@@ -1,0 +1,171 @@
+// Parts shared by compliance policies and configuration profiles: the assignment editor (groups,
+// all devices, all licensed users, excluded groups; Graph's assign action) and the device status
+// panel (deviceStatusOverview and deviceStatuses).
+import { useEffect, useId, useState } from 'react';
+import { ApiError, ErrorText, graph, graphAll, formatDate, useData, type GraphCollection, TableWrap } from './admin-kit.js';
+
+interface Target { '@odata.type': string; groupId?: string }
+interface Assignment { id?: string; target: Target }
+interface Group { id: string; displayName: string }
+
+const ALL_DEVICES = '#microsoft.graph.allDevicesAssignmentTarget';
+const ALL_USERS = '#microsoft.graph.allLicensedUsersAssignmentTarget';
+const GROUP = '#microsoft.graph.groupAssignmentTarget';
+const EXCLUDE = '#microsoft.graph.exclusionGroupAssignmentTarget';
+
+const kindOf = (t: Target) => t['@odata.type'].replace(/^#?/, '#');
+
+/** Where a policy or profile is assigned, and the form that replaces its assignments. */
+export function AssignmentsEditor({ basePath, id, canAssign, onSaved }: { basePath: string; id: string; canAssign: boolean; onSaved?: () => void }) {
+  const formId = useId();
+  const current = useData(() => graph<GraphCollection<Assignment>>('GET', `${basePath}/${id}/assignments`), [basePath, id]);
+  const groups = useData(() => graphAll<Group>('/groups?$top=999&$select=id,displayName'), []);
+  const [allDevices, setAllDevices] = useState(false);
+  const [allUsers, setAllUsers] = useState(false);
+  const [include, setInclude] = useState<string[]>([]);
+  const [exclude, setExclude] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const list = current.data?.value ?? [];
+    setAllDevices(list.some((a) => kindOf(a.target) === ALL_DEVICES));
+    setAllUsers(list.some((a) => kindOf(a.target) === ALL_USERS));
+    setInclude(list.filter((a) => kindOf(a.target) === GROUP).map((a) => a.target.groupId ?? ''));
+    setExclude(list.filter((a) => kindOf(a.target) === EXCLUDE).map((a) => a.target.groupId ?? ''));
+  }, [current.data]);
+
+  if (current.error instanceof ApiError && (current.error.status === 404 || current.error.status === 405)) {
+    return <p>Assignments are not available for this kind yet.</p>;
+  }
+  const name = (gid: string) => groups.data?.find((g) => g.id === gid)?.displayName ?? gid;
+
+  async function save() {
+    setBusy(true); setError(undefined); setSaved(false);
+    const assignments: Assignment[] = [
+      ...(allDevices ? [{ target: { '@odata.type': ALL_DEVICES } }] : []),
+      ...(allUsers ? [{ target: { '@odata.type': ALL_USERS } }] : []),
+      ...include.map((groupId) => ({ target: { '@odata.type': GROUP, groupId } })),
+      ...exclude.map((groupId) => ({ target: { '@odata.type': EXCLUDE, groupId } })),
+    ];
+    try {
+      await graph('POST', `${basePath}/${id}/assign`, { assignments });
+      setSaved(true);
+      current.reload();
+      onSaved?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const groupList = (label: string, chosen: string[], setChosen: (v: string[]) => void, testId: string) => (
+    <fieldset data-testid={testId}>
+      <legend>{label}</legend>
+      {groups.error ? <ErrorText error={groups.error} /> : null}
+      {(groups.data ?? []).length === 0 && !groups.loading ? <p>No groups yet.</p> : null}
+      <ul className="pick-list">
+        {(groups.data ?? []).map((g) => (
+          <li key={g.id}>
+            <label>
+              <input type="checkbox" checked={chosen.includes(g.id)} disabled={!canAssign}
+                onChange={(e) => { setChosen(e.target.checked ? [...chosen, g.id] : chosen.filter((x) => x !== g.id)); }} />
+              {' '}{g.displayName}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+
+  return (
+    <section aria-labelledby={`${formId}-h`}>
+      <h3 id={`${formId}-h`}>Assignments</h3>
+      <ErrorText error={current.error} />
+      <p data-testid="assignment-summary">
+        {current.loading ? 'Loading…' : (current.data?.value.length ?? 0) === 0 ? 'Not assigned.' : (current.data?.value ?? []).map((a) => {
+          const k = kindOf(a.target);
+          if (k === ALL_DEVICES) return 'All devices';
+          if (k === ALL_USERS) return 'All licensed users';
+          if (k === EXCLUDE) return `Excluding ${name(a.target.groupId ?? '')}`;
+          return name(a.target.groupId ?? '');
+        }).join(', ')}
+      </p>
+      {canAssign ? (
+        <form className="editor" aria-label="Change the assignments" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+          <fieldset>
+            <legend>Include</legend>
+            <label><input type="checkbox" checked={allDevices} onChange={(e) => { setAllDevices(e.target.checked); }} /> All devices</label>
+            <label><input type="checkbox" checked={allUsers} onChange={(e) => { setAllUsers(e.target.checked); }} /> All licensed users</label>
+          </fieldset>
+          {groupList('Include groups', include, setInclude, 'include-groups')}
+          {groupList('Exclude groups (exclusion wins)', exclude, setExclude, 'exclude-groups')}
+          <ErrorText error={error} />
+          <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save assignments'}</button>
+          <span aria-live="polite">{saved ? ' Assignments saved.' : ''}</span>
+        </form>
+      ) : <p className="muted">You can see the assignments; your role does not allow changing them.</p>}
+    </section>
+  );
+}
+
+interface Overview { pendingCount: number; notApplicableCount: number; successCount: number; errorCount: number; failedCount: number; conflictCount?: number; lastUpdateDateTime?: string }
+interface DeviceStatus { id: string; deviceDisplayName: string | null; userPrincipalName: string | null; status: string; lastReportedDateTime: string | null; deviceModel?: string | null }
+
+const STATUS_WORDS: Record<string, string> = {
+  compliant: 'Compliant', nonCompliant: 'Not compliant', noncompliant: 'Not compliant', unknown: 'Pending', notApplicable: 'Not applicable',
+  inGracePeriod: 'In grace period', error: 'Error', conflict: 'Conflict', succeeded: 'Succeeded', failed: 'Failed', pending: 'Pending',
+};
+export const statusWords = (s: string) => STATUS_WORDS[s] ?? s;
+
+/** Counts per status and the device list; says so when the route does not answer (not built). */
+export function DeviceStatusPanel({ basePath, id, refreshKey = 0 }: { basePath: string; id: string; refreshKey?: number }) {
+  const headingId = useId();
+  const data = useData(async () => {
+    const [overview, statuses] = await Promise.all([
+      graph<Overview>('GET', `${basePath}/${id}/deviceStatusOverview`),
+      graph<GraphCollection<DeviceStatus>>('GET', `${basePath}/${id}/deviceStatuses`),
+    ]);
+    return { overview, statuses: statuses.value };
+  }, [basePath, id, refreshKey]);
+
+  if (data.error instanceof ApiError && (data.error.status === 404 || data.error.status === 405)) {
+    return <section><h3>Device status</h3><p>Device status is not reported for this kind yet.</p></section>;
+  }
+  const o = data.data?.overview;
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>Device status <button type="button" className="link" onClick={data.reload}>Refresh</button></h3>
+      <ErrorText error={data.error} />
+      {o ? (
+        <dl className="counts" data-testid="status-overview">
+          <div><dt>Succeeded / compliant</dt><dd data-testid="count-success">{o.successCount}</dd></div>
+          <div><dt>Failed / not compliant</dt><dd data-testid="count-failed">{o.failedCount}</dd></div>
+          <div><dt>Pending</dt><dd>{o.pendingCount}</dd></div>
+          <div><dt>Not applicable</dt><dd>{o.notApplicableCount}</dd></div>
+          <div><dt>Errors</dt><dd>{o.errorCount}</dd></div>
+        </dl>
+      ) : data.loading ? <p>Loading…</p> : null}
+      {data.data && data.data.statuses.length > 0 ? (
+        <TableWrap label="Devices and their status">
+          <table>
+            <caption className="sr-only">Devices and their status</caption>
+            <thead><tr><th scope="col">Device</th><th scope="col">User</th><th scope="col">Status</th><th scope="col">Last report</th></tr></thead>
+            <tbody>
+              {data.data.statuses.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.deviceDisplayName ?? '—'}</td>
+                  <td>{s.userPrincipalName ?? '—'}</td>
+                  <td data-testid="device-status">{statusWords(s.status)}</td>
+                  <td>{formatDate(s.lastReportedDateTime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : data.data ? <p>No device has reported yet.</p> : null}
+    </section>
+  );
+}
