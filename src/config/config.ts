@@ -34,6 +34,12 @@ export interface Config {
   wnsTokenUrl: URL;
   /** Hosts (and their subdomains) a PC's channel URI may point at. */
   wnsChannelHosts: string[];
+  /** The SMTP server compliance notifications go through (smtp:// with STARTTLS, or smtps://); unset, no e-mail is sent. */
+  smtpUrl: URL | undefined;
+  /** A secret: never logged, never echoed in an error. */
+  smtpPassword: string | undefined;
+  /** The From address of Steward's e-mail. */
+  mailFrom: string | undefined;
 }
 
 export interface SettingDef {
@@ -61,6 +67,9 @@ export const settings = {
   wnsPackageFamilyName: { flag: '--wns-package-family-name', env: 'STEWARD_WNS_PACKAGE_FAMILY_NAME', valueName: 'pfn', description: 'package family name of the WNS app, given to Windows PCs (DMClient Push/PFN)' },
   wnsTokenUrl: { flag: '--wns-token-url', env: 'STEWARD_WNS_TOKEN_URL', valueName: 'url', default: 'https://login.live.com/accesstoken.srf', description: 'https:// URL where Steward gets WNS access tokens; change it only for tests' },
   wnsChannelHosts: { flag: '--wns-channel-hosts', env: 'STEWARD_WNS_CHANNEL_HOSTS', valueName: 'hosts', default: 'notify.windows.com', description: 'comma-separated hosts (subdomains included) that PCs\' WNS channel URIs may point at; change it only for tests' },
+  smtpUrl: { flag: '--smtp-url', env: 'STEWARD_SMTP_URL', valueName: 'url', description: 'SMTP server for compliance notification e-mail: smtp://[user@]host[:port] (STARTTLS when offered; port 587 by default) or smtps://… (TLS; 465); with --mail-from' },
+  smtpPassword: { flag: '--smtp-password', env: 'STEWARD_SMTP_PASSWORD', valueName: 'password', description: 'password of the --smtp-url user (prefer the variable to the flag: a flag shows in the process list)' },
+  mailFrom: { flag: '--mail-from', env: 'STEWARD_MAIL_FROM', valueName: 'address', description: 'From address of Steward\'s e-mail, such as "Steward <it@contoso.com>"' },
   windowsAuthPolicy: { flag: '--windows-auth-policy', env: 'STEWARD_WINDOWS_AUTH_POLICY', valueName: 'policy', default: 'OnPremise', description: 'how Windows PCs sign in to enroll: OnPremise (Windows asks for the password) or Federated (Steward\'s sign-in page, which also asks for the authenticator code)' },
 } as const satisfies Record<keyof Config, SettingDef>;
 
@@ -70,7 +79,7 @@ export type SettingName = keyof typeof settings;
 export type RawSettings = Partial<Record<SettingName, { value: string; source: 'flag' | 'env' | 'default' }>>;
 
 /** Settings whose values are never echoed (a database URL carries a password). */
-const secretSettings: ReadonlySet<SettingName> = new Set(['databaseUrl', 'wnsClientSecret']);
+const secretSettings: ReadonlySet<SettingName> = new Set(['databaseUrl', 'wnsClientSecret', 'smtpUrl', 'smtpPassword']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -148,6 +157,21 @@ const validators: { [K in SettingName]: z.ZodType<Config[K], string> } = {
     }
     return hosts;
   }),
+  smtpUrl: z.string().transform((s, ctx) => {
+    let u: URL;
+    try { u = new URL(s); } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as smtp://mail.contoso.com:587' });
+      return z.NEVER;
+    }
+    if ((u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || u.hostname === '' || (u.pathname !== '' && u.pathname !== '/') || u.search || u.hash) {
+      ctx.addIssue({ code: 'custom', message: 'must be smtp://[user@]host[:port] or smtps://[user@]host[:port], with no path or query' });
+      return z.NEVER;
+    }
+    return u;
+  }),
+  smtpPassword: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+  // "Name <address>" or a bare address; the address part is checked loosely (one @, no spaces).
+  mailFrom: z.string().trim().regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address such as it@contoso.com or "Steward <it@contoso.com>"'),
   // An HTTP field name (RFC 9110 token), and not one a client sends for itself anyway.
   clientCertHeader: z.string().trim()
     .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'must be an HTTP header name such as X-SSL-Client-Cert')
@@ -193,6 +217,10 @@ export function parseConfig(raw: RawSettings): Config {
     const missing = wns.filter((n) => raw[n] === undefined).map((n) => settings[n].flag);
     problems.push(`${missing.join(', ')}: must be given too (WNS needs the package SID, the client secret and the package family name)`);
   }
+  if ((raw.smtpUrl === undefined) !== (raw.mailFrom === undefined)) {
+    problems.push(raw.smtpUrl ? '--mail-from: must be given together with --smtp-url' : '--smtp-url: must be given together with --mail-from');
+  }
+  if (raw.smtpPassword !== undefined && raw.smtpUrl === undefined) problems.push('--smtp-password: needs --smtp-url (with the user name in it)');
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
     problems.push(raw.tlsCert ? '--tls-key: must be given together with --tls-cert' : '--tls-cert: must be given together with --tls-key');
   }
@@ -219,6 +247,9 @@ export function parseConfig(raw: RawSettings): Config {
     wnsPackageFamilyName: out.wnsPackageFamilyName as string | undefined,
     wnsTokenUrl: out.wnsTokenUrl as URL,
     wnsChannelHosts: out.wnsChannelHosts as string[],
+    smtpUrl: out.smtpUrl as URL | undefined,
+    smtpPassword: out.smtpPassword as string | undefined,
+    mailFrom: out.mailFrom as string | undefined,
   };
 }
 

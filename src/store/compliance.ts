@@ -1,9 +1,11 @@
 // CompliancePolicyStore and ComplianceStateStore (core/compliance/ports.ts) on the tables of
 // migrations/0015-compliance.ts, on SQLite and PostgreSQL.
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { Dialect } from './database.js';
 import type { ComplianceState } from '../core/devices/managed-device.js';
 import type { CompliancePolicy, CompliancePolicyType, PolicyAssignment } from '../core/compliance/policy.js';
-import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState } from '../core/compliance/ports.js';
+import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState, EvaluationInput, StoredState } from '../core/compliance/ports.js';
+import { stewardSku } from '../core/directory/licenses.js';
 import type { PolicyComplianceStatus } from '../core/compliance/setting-result.js';
 import type { Schema } from './schema.js';
 import type { CompliancePoliciesTable, DeviceComplianceStatesTable } from './schema-compliance.js';
@@ -122,8 +124,44 @@ export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore
   };
 }
 
-export function complianceStateStore(db: Kysely<Schema>): ComplianceStateStore {
+const STATE_COLUMNS = ['device_id', 'policy_id', 'status', 'setting_states', 'policy_version', 'noncompliant_since', 'grace_expires_at', 'evaluated_at',
+  'device_name', 'device_model', 'user_name', 'user_principal_name'] as const;
+
+/** PostgreSQL: every row of a batch in one upsert, each column an array parameter. */
+const PG_UNNEST_UPSERT = `insert into device_compliance_states (${STATE_COLUMNS.join(', ')}) select * from unnest(${
+  STATE_COLUMNS.map((c, i) => `$${i + 1}::${c === 'policy_version' ? 'integer' : 'text'}[]`).join(', ')
+}) on conflict (device_id, policy_id) do update set ${STATE_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/**
+ * The upsert of `count` state rows as SQL text, built once per row count and dialect: a sweep
+ * writes thousands of rows, and building each statement through the query builder cost more CPU
+ * than the database spent on it.
+ */
+const upsertText = new Map<string, string>();
+function upsertSql(dialect: Dialect, count: number): string {
+  const key = `${dialect}:${count}`;
+  let text = upsertText.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const param = () => (dialect === 'postgres' ? `$${++n}` : '?');
+    const rows = Array.from({ length: count }, () => `(${STATE_COLUMNS.map(param).join(', ')})`);
+    const updates = STATE_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ');
+    text = `insert into device_compliance_states (${STATE_COLUMNS.join(', ')}) values ${rows.join(', ')} on conflict (device_id, policy_id) do update set ${updates}`;
+    upsertText.set(key, text);
+  }
+  return text;
+}
+
+export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): ComplianceStateStore {
   return {
+    async devicesOfMembers(ids) {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(ids)], BATCH)) {
+        const rows = await db.selectFrom('managed_devices').select('id').where((eb) => eb.or([eb('id', 'in', part), eb('user_id', 'in', part)])).execute();
+        for (const r of rows) out.add(r.id);
+      }
+      return [...out];
+    },
     async forDevices(deviceIds) {
       const out = new Map<string, DevicePolicyState[]>();
       for (const part of chunks([...new Set(deviceIds)], BATCH)) {
@@ -146,31 +184,76 @@ export function complianceStateStore(db: Kysely<Schema>): ComplianceStateStore {
         .execute();
       return rows.map(toState);
     },
-    async replace(deviceIds, states, overall) {
-      const unique = [...new Set(deviceIds)];
+    evaluationPage(input) {
+      const rows = inputsQuery(db, (q) => (input.afterId === undefined ? q : q.where('id', '>', input.afterId)).orderBy('id').limit(input.limit)).execute();
+      return rows.then((r) => r.map(toInput));
+    },
+    async evaluationInputs(deviceIds) {
+      const out: EvaluationInput[] = [];
+      for (const part of chunks([...new Set(deviceIds)], BATCH)) {
+        for (const r of await inputsQuery(db, (q) => q.where('id', 'in', part)).execute()) out.push(toInput(r));
+      }
+      return out;
+    },
+    async storedStates(devices) {
+      const out = new Map<string, StoredState[]>();
+      const q = db.selectFrom('device_compliance_states').selectAll();
+      const queries = 'from' in devices
+        ? [q.where('device_id', '>=', devices.from).where('device_id', '<=', devices.to)]
+        : chunks(devices, BATCH).map((part) => q.where('device_id', 'in', part));
+      for (const query of queries) {
+        const rows = await query.execute();
+        for (const r of rows) {
+          const state: StoredState = {
+            deviceId: r.device_id, policyId: r.policy_id, status: r.status as PolicyComplianceStatus, settingStatesJson: r.setting_states, policyVersion: Number(r.policy_version),
+            noncompliantSince: r.noncompliant_since, graceExpiresAt: r.grace_expires_at, evaluatedAt: r.evaluated_at,
+            deviceName: r.device_name, deviceModel: r.device_model, userName: r.user_name, userPrincipalName: r.user_principal_name,
+          };
+          const list = out.get(r.device_id);
+          if (list) list.push(state);
+          else out.set(r.device_id, [state]);
+        }
+      }
+      return out;
+    },
+    async write({ upserts, removals, overall }) {
+      if (upserts.length === 0 && removals.length === 0 && overall.size === 0) return;
+      const byKey = (a: { deviceId: string; policyId: string }, b: { deviceId: string; policyId: string }) =>
+        (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.policyId < b.policyId ? -1 : a.policyId > b.policyId ? 1 : 0);
       await db.transaction().execute(async (tx) => {
         // Rows in a fixed order: two replicas writing overlapping batches wait instead of deadlocking.
-        for (const part of chunks([...unique].sort(), BATCH)) {
-          await tx.deleteFrom('device_compliance_states').where('device_id', 'in', part).execute();
-        }
-        const sorted = [...states].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.policyId < b.policyId ? -1 : a.policyId > b.policyId ? 1 : 0));
-        // Policies deleted since the batch read them are skipped (their states would be orphans).
-        const livePolicies = new Set((await tx.selectFrom('compliance_policies').select('id').execute()).map((r) => r.id));
-        const rows = sorted.filter((s) => livePolicies.has(s.policyId)).map((s) => ({
-          device_id: s.deviceId, policy_id: s.policyId, status: s.status, setting_states: JSON.stringify(s.settingStates), policy_version: s.policyVersion,
-          noncompliant_since: s.noncompliantSince, grace_expires_at: s.graceExpiresAt, evaluated_at: s.evaluatedAt,
-          device_name: s.deviceName, device_model: s.deviceModel, user_name: s.userName, user_principal_name: s.userPrincipalName,
-        }));
-        for (const part of chunks(rows, ROWS)) {
-          await tx.insertInto('device_compliance_states').values(part)
-            .onConflict((oc) => oc.columns(['device_id', 'policy_id']).doNothing())
+        for (const part of chunks([...removals].sort(byKey), BATCH / 2)) {
+          await tx.deleteFrom('device_compliance_states')
+            .where((eb) => eb(eb.refTuple('device_id', 'policy_id'), 'in', part.map((r) => eb.tuple(r.deviceId, r.policyId))))
             .execute();
         }
+        // Policies deleted since the batch read them are skipped (their states would be orphans).
+        const livePolicies = upserts.length === 0 ? new Set<string>() : new Set((await tx.selectFrom('compliance_policies').select('id').execute()).map((r) => r.id));
+        const live = [...upserts].sort(byKey).filter((s) => livePolicies.has(s.policyId));
+        if (dialect === 'postgres' && live.length > 0) {
+          // One statement for the whole batch: a column of values per parameter (unnest), so the
+          // text is the same every time and there is one round trip.
+          const columns: unknown[][] = STATE_COLUMNS.map(() => []);
+          for (const s of live) {
+            const values = [s.deviceId, s.policyId, s.status, s.settingStatesJson, s.policyVersion, s.noncompliantSince, s.graceExpiresAt, s.evaluatedAt,
+              s.deviceName, s.deviceModel, s.userName, s.userPrincipalName];
+            for (let c = 0; c < values.length; c++) columns[c]!.push(values[c]);
+          }
+          await tx.executeQuery(CompiledQuery.raw(PG_UNNEST_UPSERT, columns));
+        }
+        for (const part of dialect === 'postgres' ? [] : chunks(live, ROWS)) {
+          const params: unknown[] = [];
+          for (const s of part) {
+            params.push(s.deviceId, s.policyId, s.status, s.settingStatesJson, s.policyVersion, s.noncompliantSince, s.graceExpiresAt, s.evaluatedAt,
+              s.deviceName, s.deviceModel, s.userName, s.userPrincipalName);
+          }
+          await tx.executeQuery(CompiledQuery.raw(upsertSql(dialect, part.length), params));
+        }
         const byState = new Map<ComplianceState, string[]>();
-        for (const id of unique) {
-          const s = overall.get(id);
-          if (s === undefined) continue;
-          byState.set(s, [...(byState.get(s) ?? []), id]);
+        for (const [id, s] of overall) {
+          const list = byState.get(s);
+          if (list) list.push(id);
+          else byState.set(s, [id]);
         }
         for (const [state, ids] of [...byState].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           for (const part of chunks(ids.sort(), BATCH)) {
@@ -178,6 +261,49 @@ export function complianceStateStore(db: Kysely<Schema>): ComplianceStateStore {
           }
         }
       });
+    },
+  };
+}
+
+/**
+ * One query for a page of evaluation inputs: the device, its inventory facts and its user with the
+ * Steward licence's disabled plans. The page of devices is chosen first (`devices` narrows
+ * managed_devices: an id range with a limit, or a list of ids) and the rest looked up for those
+ * rows only, by key, instead of PostgreSQL hashing whole tables for every page.
+ */
+function inputsQuery(db: Kysely<Schema>, devices: (q: SelectQueryBuilder<Schema, 'managed_devices', object>) => SelectQueryBuilder<Schema, 'managed_devices', object>) {
+  return db.selectFrom(devices(db.selectFrom('managed_devices')).select([
+    'id', 'device_name', 'operating_system', 'os_version', 'model', 'jail_broken', 'user_id', 'user_principal_name', 'user_display_name',
+    'last_sync_date_time', 'compliance_state',
+  ]).as('d'))
+    .leftJoin('users as u', 'u.id', 'd.user_id')
+    .select([
+      'd.id', 'd.device_name', 'd.operating_system', 'd.os_version', 'd.model', 'd.jail_broken', 'd.user_id', 'd.user_principal_name', 'd.user_display_name',
+      'd.last_sync_date_time', 'd.compliance_state', 'u.id as u_id', 'u.display_name as u_display_name', 'u.account_enabled as u_enabled',
+    ])
+    // Subqueries, not a join: PostgreSQL hashed the whole inventory table for a join on every page
+    // (its rows are wide); a subquery is a primary-key lookup per device.
+    .select((eb) => eb.selectFrom('device_inventory as i').select('i.security').whereRef('i.device_id', '=', 'd.id').as('security'))
+    .select((eb) => eb.selectFrom('device_inventory as i').select('i.windows').whereRef('i.device_id', '=', 'd.id').as('windows'))
+    .select((eb) => eb.selectFrom('user_licenses as l').select('l.disabled_plans')
+      .whereRef('l.user_id', '=', 'd.user_id').where(sql<string>`lower(l.sku_id)`, '=', stewardSku.skuId.toLowerCase()).limit(1).as('steward_plans'))
+    .orderBy('d.id');
+}
+
+type InputRow = Awaited<ReturnType<ReturnType<typeof inputsQuery>['execute']>>[number];
+
+function toInput(r: InputRow): EvaluationInput {
+  return {
+    device: {
+      id: r.id, deviceName: r.device_name, operatingSystem: r.operating_system, osVersion: r.os_version, model: r.model, jailBroken: r.jail_broken,
+      userId: r.user_id, userPrincipalName: r.user_principal_name, userDisplayName: r.user_display_name, lastSyncDateTime: r.last_sync_date_time,
+      complianceState: r.compliance_state as ComplianceState,
+    },
+    securityJson: r.security ?? null,
+    windowsJson: r.windows ?? null,
+    user: r.u_id === null || r.u_id === undefined ? undefined : {
+      displayName: r.u_display_name ?? '', accountEnabled: Number(r.u_enabled) === 1,
+      stewardDisabledPlans: r.steward_plans === null || r.steward_plans === undefined ? null : JSON.parse(r.steward_plans) as string[],
     },
   };
 }

@@ -3,11 +3,12 @@
 import type { ManagedDevice } from '../devices/managed-device.js';
 import type { DeviceInventory } from '../apple/inventory-ports.js';
 import type { WindowsFacts } from '../windows/inventory-ports.js';
+import type { EvaluatedDevice } from './ports.js';
 
 export interface DeviceFacts {
-  device: ManagedDevice;
-  /** The device's inventory row (Apple's hardware and security facts); undefined before any answer. */
-  inventory: DeviceInventory | undefined;
+  device: EvaluatedDevice;
+  /** The device's Apple security facts (SecurityInfo); undefined before any answer. */
+  inventory: Pick<DeviceInventory, 'security'> | undefined;
   /** Windows facts; undefined before any answer. */
   windows: WindowsFacts | undefined;
 }

@@ -64,7 +64,7 @@ export function evaluateDevice(input: {
   /** The policies assigned to the device (assignment-targets.ts). */
   policies: readonly CompliancePolicy[];
   /** The device's stored states, for when noncompliance began. */
-  previous: readonly DevicePolicyState[];
+  previous: readonly Pick<DevicePolicyState, 'policyId' | 'noncompliantSince'>[];
   settings: Pick<TenantSettings, 'deviceComplianceCheckinThresholdDays' | 'secureByDefault'>;
   /** The device's primary user's display name, when known. */
   userName: string | null;

@@ -2,9 +2,17 @@
 // ('17.4' < '17.10', '10.0.19045.3803' < '10.0.22631.2861'), missing parts counting as 0
 // ('17' = '17.0.0'). Text after the numbers (' (a)', '-beta') is ignored.
 
-export function parseVersion(v: string): number[] | undefined {
+/** Parsed versions by text: a fleet reports few distinct versions, and a sweep compares each many times. */
+const parsed = new Map<string, readonly number[] | undefined>();
+const PARSED_MAX = 4096;
+
+export function parseVersion(v: string): readonly number[] | undefined {
+  if (parsed.has(v)) return parsed.get(v);
   const m = /^\s*(\d+(?:\.\d+)*)/.exec(v);
-  return m?.[1] ? m[1].split('.').map((p) => Number(p)) : undefined;
+  const out = m?.[1] ? Object.freeze(m[1].split('.').map((p) => Number(p))) : undefined;
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(v, out);
+  return out;
 }
 
 /** Negative, zero or positive as a is before, equal to or after b; undefined when either is not a version. */

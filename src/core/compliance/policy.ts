@@ -1,6 +1,7 @@
 // A device compliance policy as the domain sees it: Graph's deviceCompliancePolicy with its
 // subtype's settings kept as Graph names them (the CSDL is the authority: graph-value.ts checks
 // every property against it), its scheduledActionsForRule and its assignments.
+import type { PolicyAssignment } from '../assignments/targets.js';
 
 /** The compliance policy types Steward accepts: evaluated (Apple, Windows) or stored for later (Android). */
 export const compliancePolicyTypes = [
@@ -31,17 +32,8 @@ export interface ScheduledActionForRule {
   scheduledActionConfigurations: ComplianceActionItem[];
 }
 
-/** A deviceAndAppManagementAssignmentTarget subtype. */
-export type AssignmentTarget =
-  | { kind: 'group'; groupId: string }
-  | { kind: 'exclusionGroup'; groupId: string }
-  | { kind: 'allDevices' }
-  | { kind: 'allLicensedUsers' };
-
-export interface PolicyAssignment {
-  id: string;
-  target: AssignmentTarget;
-}
+/** Assignments are shared with configuration profiles (core/assignments/targets.ts). */
+export type { AssignmentTarget, PolicyAssignment } from '../assignments/targets.js';
 
 export interface CompliancePolicy {
   id: string;

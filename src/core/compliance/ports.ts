@@ -1,6 +1,6 @@
 // What compliance stores: policies with their assignments, and per device and policy the result
 // of the last evaluation (store/compliance.ts, migrations/0015-compliance.ts).
-import type { ComplianceState } from '../devices/managed-device.js';
+import type { ComplianceState, ManagedDevice } from '../devices/managed-device.js';
 import type { CompliancePolicy, PolicyAssignment } from './policy.js';
 import type { PolicyComplianceStatus, SettingResult } from './setting-result.js';
 
@@ -40,14 +40,50 @@ export interface CompliancePolicyStore {
   setAssignments(policyId: string, assignments: readonly PolicyAssignment[], at: Date): Promise<boolean>;
 }
 
+/** The device record as evaluation reads it (devices are read by evaluation pages, not whole). */
+export type EvaluatedDevice = Pick<ManagedDevice, 'id' | 'deviceName' | 'operatingSystem' | 'osVersion' | 'model' | 'jailBroken' | 'userId' | 'userPrincipalName' | 'userDisplayName' | 'lastSyncDateTime' | 'complianceState'>;
+
+/**
+ * Everything evaluating one device reads, in one row: the device, its inventory facts still as the
+ * JSON text stored (parsed only for devices a policy of their platform reaches) and its primary
+ * user's name and licence.
+ */
+export interface EvaluationInput {
+  device: EvaluatedDevice;
+  /** device_inventory.security (Apple SecurityFacts), JSON. */
+  securityJson: string | null;
+  /** device_inventory.windows (WindowsFacts), JSON. */
+  windowsJson: string | null;
+  /** The user's Steward licence's disabledPlans; null when the user holds no Steward licence. */
+  user: { displayName: string; accountEnabled: boolean; stewardDisabledPlans: string[] | null } | undefined;
+}
+
+/** A stored state with its settingStates left as the JSON text stored: compared, never parsed, by sweeps. */
+export type StoredState = Omit<DevicePolicyState, 'settingStates'> & { settingStatesJson: string };
+
+/** A state to write, with its settingStates' JSON text (computed once, compared and stored). */
+export type StateWrite = DevicePolicyState & { settingStatesJson: string };
+
 export interface ComplianceStateStore {
   /** The stored states of these devices, by device id. */
   forDevices(deviceIds: readonly string[]): Promise<Map<string, DevicePolicyState[]>>;
   forPolicy(policyId: string): Promise<DevicePolicyState[]>;
+  /** A page of the fleet in id order after `afterId` (sweeps), in one query. */
+  evaluationPage(input: { afterId?: string; limit: number }): Promise<EvaluationInput[]>;
+  /** These devices (those that exist), in one query per few hundred ids. */
+  evaluationInputs(deviceIds: readonly string[]): Promise<EvaluationInput[]>;
   /**
-   * Makes the stored states of exactly these devices `states` (states of other policies of the
-   * devices are removed) and sets each device's managedDevice complianceState, in one transaction.
-   * Idempotent: replicas writing the same batch leave the same rows.
+   * The stored states of these devices (or of the devices with ids from `from` to `to`, both
+   * included: a page of the fleet, read as one index range), settingStates as stored, by device id.
    */
-  replace(deviceIds: readonly string[], states: readonly DevicePolicyState[], overall: ReadonlyMap<string, ComplianceState>): Promise<void>;
+  storedStates(devices: readonly string[] | { from: string; to: string }): Promise<Map<string, StoredState[]>>;
+  /**
+   * Writes a batch's changes in one transaction: the states that changed or are new (upserted),
+   * the device/policy pairs no longer evaluated (deleted), and each listed device's
+   * managedDevice complianceState. States of policies deleted meanwhile are skipped. Idempotent:
+   * replicas writing the same batch leave the same rows.
+   */
+  write(changes: { upserts: readonly StateWrite[]; removals: readonly { deviceId: string; policyId: string }[]; overall: ReadonlyMap<string, ComplianceState> }): Promise<void>;
+  /** The devices among `ids` and those whose primary user is among `ids` (a membership change's devices). */
+  devicesOfMembers(ids: readonly string[]): Promise<string[]>;
 }

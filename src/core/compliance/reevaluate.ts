@@ -1,36 +1,38 @@
-// Re-evaluation, always by batch: a batch's devices, users, inventory and stored states are read
-// in a few queries (never one per device), every policy's targets are resolved once per run, and
-// the batch's states and complianceStates are written in one transaction. Writes replace a
-// device's states with what evaluation gives, so replicas evaluating the same devices at once
-// leave the same rows (idempotent), and the periodic sweep repairs any write a race undid.
+// Re-evaluation, always by batch: a batch's devices with their inventory facts and users come in
+// one query and their stored states in another (never a query per device), every policy's targets
+// are resolved once per run, and the batch's changes are written in one transaction. Only what
+// changed is written (a state compared with the stored one by its JSON text, not parsed), so a
+// sweep over a steady fleet reads and writes nothing back; replicas evaluating the same devices at
+// once write the same rows (idempotent), and the periodic sweep repairs any write a race undid.
+// Sweeps read the next page while the current one is evaluated and written.
 import type { Clock } from '../clock.js';
-import type { ComplianceState, ManagedDevice } from '../devices/managed-device.js';
-import type { ManagedDeviceStore } from '../devices/ports.js';
-import type { GroupStore, UserStore } from '../directory/ports.js';
-import type { DeviceInventoryStore } from '../apple/inventory-ports.js';
-import type { WindowsInventoryStore } from '../windows/inventory-ports.js';
+import type { ComplianceState } from '../devices/managed-device.js';
+import type { GroupStore } from '../directory/ports.js';
+import { stewardSku } from '../directory/licenses.js';
 import type { SettingsStore } from '../settings/ports.js';
+import type { SecurityFacts } from '../apple/inventory-ports.js';
+import type { WindowsFacts } from '../windows/inventory-ports.js';
 import { readTenantSettings, type TenantSettings } from '../settings/tenant-settings.js';
-import { allScope } from '../rbac/scope.js';
 import { countsAsLicensed, isTargeted, isTargetedByMembership, resolveTargets, type MemberCache, type ResolvedTargets, type TargetedDevice } from './assignment-targets.js';
 import { evaluateDevice, platformOfPolicy } from './evaluate-device.js';
-import { platformOf, type DevicePlatform } from './device-facts.js';
+import { platformOf } from './device-facts.js';
 import type { CompliancePolicy } from './policy.js';
-import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState } from './ports.js';
+import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState, EvaluationInput, StateWrite, StoredState } from './ports.js';
 
 export interface ComplianceDeps {
-  devices: Pick<ManagedDeviceStore, 'getMany' | 'batches'>;
-  users: Pick<UserStore, 'getMany'>;
   groups: Pick<GroupStore, 'transitiveMembers' | 'transitiveMemberOf' | 'getMany'>;
-  deviceInventory: Pick<DeviceInventoryStore, 'getMany'>;
-  windowsInventory: Pick<WindowsInventoryStore, 'getMany'>;
   settings: SettingsStore;
   compliancePolicies: CompliancePolicyStore;
   complianceStates: ComplianceStateStore;
   clock: Clock;
+  /**
+   * Called with the devices a batch found newly or still noncompliant (states written), so that
+   * actions for noncompliance due at once happen right after evaluation (noncompliance-actions.ts).
+   */
+  actOnNoncompliance?: ((deviceIds: readonly string[]) => Promise<unknown>) | undefined;
 }
 
-export const EVALUATION_BATCH = 500;
+export const EVALUATION_BATCH = 1000;
 
 /** Up to this many devices, targets are checked from each device's groups rather than by reading every assigned group. */
 const FEW_DEVICES = 20;
@@ -48,7 +50,15 @@ async function prepare(deps: ComplianceDeps): Promise<Run> {
   const cache: MemberCache = new Map();
   const resolved: { policy: CompliancePolicy; targets: ResolvedTargets }[] = [];
   for (const policy of policies) resolved.push({ policy, targets: await resolveTargets(deps, policy.assignments.map((a) => a.target), cache) });
-  return { settings, policiesFor: (d) => resolved.filter((p) => isTargeted(p.targets, d)).map((p) => p.policy), load: () => Promise.resolve() };
+  return {
+    settings,
+    policiesFor: (d) => {
+      const out: CompliancePolicy[] = [];
+      for (const p of resolved) if (isTargeted(p.targets, d)) out.push(p.policy);
+      return out;
+    },
+    load: () => Promise.resolve(),
+  };
 }
 
 /** Targets checked from each device's and user's groups (two queries a device, for a few devices). */
@@ -67,47 +77,78 @@ async function prepareFew(deps: ComplianceDeps): Promise<Run> {
   };
 }
 
-async function evaluateBatch(deps: ComplianceDeps, run: Run, devices: readonly ManagedDevice[]): Promise<void> {
-  if (devices.length === 0) return;
-  const ids = devices.map((d) => d.id);
-  const userIds = [...new Set(devices.flatMap((d) => (d.userId ? [d.userId] : [])))];
-  const [users, previous] = await Promise.all([deps.users.getMany(userIds, allScope), deps.complianceStates.forDevices(ids)]);
-  const userById = new Map(users.map((u) => [u.id, u]));
-  const targets = devices.map((device): TargetedDevice => {
-    const user = device.userId ? userById.get(device.userId) : undefined;
-    return { id: device.id, userId: device.userId, userLicensed: user ? countsAsLicensed(user) : false };
-  });
-  await run.load(targets);
-  const assigned = targets.map((t) => run.policiesFor(t));
-  // Inventory only of the devices a policy of their platform reaches: the rest need none.
-  const needs = (platforms: readonly DevicePlatform[]) => devices.filter((d, i) => platforms.includes(platformOf(d)) && assigned[i]!.some((p) => platforms.includes(platformOfPolicy(p.type)))).map((d) => d.id);
-  const [inventory, windows] = await Promise.all([deps.deviceInventory.getMany(needs(['iOS', 'macOS'])), deps.windowsInventory.getMany(needs(['windows']))]);
-  const now = deps.clock.now();
-  const states: DevicePolicyState[] = [];
-  const overall = new Map<string, ComplianceState>();
-  const changed: string[] = [];
-  for (const [i, device] of devices.entries()) {
-    const user = device.userId ? userById.get(device.userId) : undefined;
-    const policies = assigned[i]!;
-    const result = evaluateDevice({
-      facts: { device, inventory: inventory.get(device.id), windows: windows.get(device.id) },
-      policies, previous: previous.get(device.id) ?? [], settings: run.settings, userName: user?.displayName ?? device.userDisplayName, now,
-    });
-    // Only what changed is written: a sweep over a steady fleet reads and writes nothing back.
-    if (device.complianceState === result.overall && sameStates(previous.get(device.id) ?? [], result.states)) continue;
-    changed.push(device.id);
-    states.push(...result.states);
-    overall.set(device.id, result.overall);
-  }
-  if (changed.length > 0) await deps.complianceStates.replace(changed, states, overall);
+interface Page {
+  inputs: EvaluationInput[];
+  previous: Map<string, StoredState[]>;
 }
 
-function sameStates(a: readonly DevicePolicyState[], b: readonly DevicePolicyState[]): boolean {
-  if (a.length !== b.length) return false;
-  const key = (s: DevicePolicyState) => JSON.stringify([s.policyId, s.status, s.settingStates, s.policyVersion, s.noncompliantSince, s.graceExpiresAt, s.evaluatedAt, s.deviceName, s.deviceModel, s.userName, s.userPrincipalName]);
-  const left = a.map(key).sort();
-  const right = b.map(key).sort();
-  return left.every((k, i) => k === right[i]);
+const isApple = (platform: string) => platform === 'iOS' || platform === 'macOS';
+
+function targetOf(input: EvaluationInput): TargetedDevice {
+  const u = input.user;
+  const userLicensed = u !== undefined && countsAsLicensed({ accountEnabled: u.accountEnabled, assignedLicenses: u.stewardDisabledPlans === null ? [] : [{ skuId: stewardSku.skuId, disabledPlans: u.stewardDisabledPlans }] });
+  return { id: input.device.id, userId: input.device.userId, userLicensed };
+}
+
+function sameState(stored: StoredState, s: DevicePolicyState, json: string): boolean {
+  return stored.status === s.status && stored.policyVersion === s.policyVersion && stored.noncompliantSince === s.noncompliantSince
+    && stored.graceExpiresAt === s.graceExpiresAt && stored.evaluatedAt === s.evaluatedAt && stored.deviceName === s.deviceName
+    && stored.deviceModel === s.deviceModel && stored.userName === s.userName && stored.userPrincipalName === s.userPrincipalName
+    && stored.settingStatesJson === json;
+}
+
+async function evaluateBatch(deps: ComplianceDeps, run: Run, page: Page): Promise<void> {
+  if (page.inputs.length === 0) return;
+  const targets = page.inputs.map(targetOf);
+  await run.load(targets);
+  const now = deps.clock.now();
+  const upserts: StateWrite[] = [];
+  const removals: { deviceId: string; policyId: string }[] = [];
+  const overall = new Map<string, ComplianceState>();
+  const noncompliant: string[] = [];
+  for (const [i, input] of page.inputs.entries()) {
+    const device = input.device;
+    const policies = run.policiesFor(targets[i]!);
+    // Inventory is parsed only for the devices a policy of their platform reaches: the rest need none.
+    const platform = platformOf(device);
+    const needsFacts = policies.some((p) => platformOfPolicy(p.type) === platform);
+    const security = needsFacts && isApple(platform) && input.securityJson !== null ? JSON.parse(input.securityJson) as SecurityFacts | null : null;
+    const windows = needsFacts && platform === 'windows' && input.windowsJson !== null ? JSON.parse(input.windowsJson) as WindowsFacts | null : null;
+    const previous = page.previous.get(device.id) ?? [];
+    const result = evaluateDevice({
+      facts: { device, inventory: security ? { security } : undefined, windows: windows ?? undefined },
+      policies, previous, settings: run.settings, userName: input.user?.displayName ?? device.userDisplayName, now,
+    });
+    // A device has a few states: plain loops, no maps, keep the sweep's garbage down.
+    let changed = device.complianceState !== result.overall;
+    for (const s of result.states) {
+      const json = JSON.stringify(s.settingStates);
+      const stored = previous.find((p) => p.policyId === s.policyId);
+      if (stored && sameState(stored, s, json)) continue;
+      upserts.push({ ...s, settingStatesJson: json });
+      changed = true;
+    }
+    for (const p of previous) {
+      if (result.states.some((s) => s.policyId === p.policyId)) continue;
+      removals.push({ deviceId: device.id, policyId: p.policyId });
+      changed = true;
+    }
+    // Only what changed is written: a sweep over a steady fleet writes nothing back.
+    if (!changed) continue;
+    overall.set(device.id, result.overall);
+    if (result.states.some((s) => s.status === 'nonCompliant')) noncompliant.push(device.id);
+  }
+  if (overall.size === 0) return;
+  await deps.complianceStates.write({ upserts, removals, overall });
+  if (deps.actOnNoncompliance && noncompliant.length > 0) await deps.actOnNoncompliance(noncompliant);
+}
+
+/** A page and its stored states: a page of the fleet (`range`) reads them as one id range, a list of devices by id. */
+async function pageOf(deps: ComplianceDeps, inputs: EvaluationInput[], range = false): Promise<Page> {
+  const first = inputs[0]?.device.id;
+  const last = inputs.at(-1)?.device.id;
+  if (first === undefined || last === undefined) return { inputs, previous: new Map() };
+  return { inputs, previous: await deps.complianceStates.storedStates(range ? { from: first, to: last } : inputs.map((i) => i.device.id)) };
 }
 
 /** Re-evaluates these devices (after their inventory changed), in batches. */
@@ -116,17 +157,25 @@ export async function reevaluateDevices(deps: ComplianceDeps, deviceIds: readonl
   const unique = [...new Set(deviceIds)];
   const run = unique.length <= FEW_DEVICES ? await prepareFew(deps) : await prepare(deps);
   for (let i = 0; i < unique.length; i += EVALUATION_BATCH) {
-    await evaluateBatch(deps, run, await deps.devices.getMany(unique.slice(i, i + EVALUATION_BATCH), allScope));
+    await evaluateBatch(deps, run, await pageOf(deps, await deps.complianceStates.evaluationInputs(unique.slice(i, i + EVALUATION_BATCH))));
   }
 }
 
 /** Re-evaluates every device, a batch at a time (the periodic sweep, and changes that may touch any device). */
 export async function reevaluateFleet(deps: ComplianceDeps, batchSize = EVALUATION_BATCH): Promise<{ devices: number }> {
   const run = await prepare(deps);
+  const fetch = async (afterId: string | undefined) => pageOf(deps, await deps.complianceStates.evaluationPage({ limit: batchSize, ...(afterId === undefined ? {} : { afterId }) }), true);
+  let next = fetch(undefined);
   let count = 0;
-  for await (const batch of deps.devices.batches(batchSize)) {
-    await evaluateBatch(deps, run, batch);
-    count += batch.length;
+  for (;;) {
+    const page = await next;
+    const last = page.inputs.at(-1)?.device.id;
+    if (last === undefined) break;
+    // The next page is read while this one is evaluated and written (PostgreSQL overlaps them).
+    next = page.inputs.length < batchSize ? Promise.resolve({ inputs: [], previous: new Map() }) : fetch(last);
+    next.catch(() => undefined); // awaited above on the next turn; no unhandled rejection meanwhile
+    await evaluateBatch(deps, run, page);
+    count += page.inputs.length;
   }
   return { devices: count };
 }
@@ -141,4 +190,23 @@ export async function reevaluateForPolicy(deps: ComplianceDeps, policy: Pick<Com
   const resolved = await resolveTargets(deps, targets.filter((t) => t.kind === 'group'));
   if (resolved.includedUsers.size > 0) { await reevaluateFleet(deps); return; }
   await reevaluateDevices(deps, [...previousDeviceIds, ...resolved.includedDevices]);
+}
+
+/**
+ * Re-evaluates the devices a group membership change touched (directory/membership-changes.ts):
+ * the devices among the members, the devices of the users among them, and the same for the members
+ * of a nested group. Nothing when no compliance policy is assigned to the group or a group it is in.
+ */
+export async function reevaluateForMembership(deps: ComplianceDeps, change: { groupId: string; memberIds: readonly string[] }): Promise<void> {
+  const policies = await deps.compliancePolicies.list();
+  const assigned = new Set(policies.flatMap((p) => p.assignments.flatMap((a) => (a.target.kind === 'group' || a.target.kind === 'exclusionGroup' ? [a.target.groupId] : []))));
+  if (assigned.size === 0) return;
+  if (!assigned.has(change.groupId) && !(await deps.groups.transitiveMemberOf(change.groupId)).some((g) => assigned.has(g.id))) return;
+  const ids = new Set(change.memberIds);
+  for (let i = 0; i < change.memberIds.length; i += EVALUATION_BATCH) {
+    for (const nested of await deps.groups.getMany(change.memberIds.slice(i, i + EVALUATION_BATCH))) {
+      for (const m of await deps.groups.transitiveMembers(nested.id)) ids.add(m.id);
+    }
+  }
+  await reevaluateDevices(deps, await deps.complianceStates.devicesOfMembers([...ids]));
 }

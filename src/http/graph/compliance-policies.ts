@@ -16,7 +16,7 @@ import {
 } from './compliance-present.js';
 
 export interface ComplianceRouteDeps extends ComplianceDeps {
-  devices: ManagedDeviceStore & ComplianceDeps['devices'];
+  devices: ManagedDeviceStore;
   audit: AuditTrail;
 }
 
