@@ -150,12 +150,21 @@ export class ManagementTree {
     return this.replace(uri, data, format);
   }
 
+  /** Deletes a node and everything under it (an interior node such as a Wi-Fi profile takes its leaves along). */
   delete(uri: string): Answer {
     const key = canonical(uri);
-    if (!this.nodes.has(key)) return { status: '404' };
+    const below = [...this.nodes.keys()].filter((k) => k.startsWith(`${key}/`));
+    if (!this.nodes.has(key) && below.length === 0) return { status: '404' };
     if (key.startsWith('./devdetail/') || key.startsWith('./devinfo/')) return { status: '405' };
     this.nodes.delete(key);
+    for (const k of below) this.nodes.delete(k);
     return { status: '200' };
+  }
+
+  /** The nodes under a path (what a Wi-Fi profile or an account holds), by their canonical URI. */
+  under(uri: string): Map<string, string> {
+    const key = canonical(uri);
+    return new Map([...this.nodes].filter(([k]) => k === key || k.startsWith(`${key}/`)).map(([k, v]) => [k, v.value]));
   }
 
   exec(uri: string, data: string | undefined): Answer {

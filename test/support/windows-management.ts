@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { ping, type Database } from '../../src/store/database.js';
 import { storePorts } from '../../src/store/ports.js';
 import { makeCore, type Core } from '../../src/core/deps.js';
+import { caProfileSigner } from '../../src/core/configuration/profile-signer.js';
 import type { NewCertificateAuthority } from '../../src/pki/certificate-authority.js';
 import { SimulatedWindowsPC, type WindowsEnrollmentIdentity } from '../../sim/windows/pc.js';
 import { httpsTransport, injectTransport, type Transport } from '../../sim/windows/transport.js';
@@ -63,7 +64,7 @@ export function offsetClock(): TestClock {
 export async function managementTestApp(database: Database, options: ManagementTestOptions = {}): Promise<ManagementTestApp> {
   const clock = options.clock ?? offsetClock();
   const ca = await testCa();
-  const core: Core = makeCore(storePorts(database), clock);
+  const core: Core = makeCore(storePorts(database), clock, { deliverySettings: { organization: 'Steward', signer: caProfileSigner(ca.ca, clock) } });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } });
   const listen = options.listen ?? true;

@@ -24,6 +24,8 @@ import { installedProfiles } from './profile-list.js';
 import { installedCertificates } from './certificate-list.js';
 import { deviceLocation } from './device-location.js';
 import { dictOf, str } from './json-read.js';
+import { recordConfigurationAnswer } from '../configuration/delivery-results.js';
+import type { ConfigurationDeliveryStore } from '../configuration/delivery-ports.js';
 
 export interface AppleResultDeps {
   devices: ManagedDeviceStore;
@@ -35,6 +37,8 @@ export interface AppleResultDeps {
   clock: Clock;
   /** After DeviceInformation or SecurityInfo is stored (compliance re-evaluates the device). */
   afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
+  /** Configuration profiles' per-device states: an InstallProfile's answer moves its profile's state. */
+  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report'>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (six inventory answers, one write). */
@@ -118,6 +122,7 @@ export function appleResultHandler(deps: AppleResultDeps): CommandResultHandler 
       const { changes, details } = await applyAnswer(command, report, device, now);
       if (device) await updateDevice(device, changes, now);
       if (device && report.result.status === 'acknowledged' && (command.requestType === 'DeviceInformation' || command.requestType === 'SecurityInfo')) await deps.afterInventory?.([device.id]);
+      if (deps.configurationDelivery) await recordConfigurationAnswer({ configurationDelivery: deps.configurationDelivery, clock: deps.clock }, command, report);
       const action = await deps.deviceActions.byCommand(command.uuid);
       if (action) await settleAction(deps, action, details ? { details } : {});
     },

@@ -23,6 +23,8 @@ import { INVENTORY_TARGETS } from './inventory-commands.js';
 import { pfnSetBy, readsWnsChannel, wnsChannelFromResponse } from './wns-channel.js';
 import type { WindowsInventoryStore } from './inventory-ports.js';
 import { inventoryFromResponse, nodeKey, type WindowsDeviceFields } from './inventory-results.js';
+import { recordConfigurationAnswer } from '../configuration/delivery-results.js';
+import type { ConfigurationDeliveryStore } from '../configuration/delivery-ports.js';
 
 export interface WindowsResultDeps {
   devices: ManagedDeviceStore;
@@ -34,6 +36,8 @@ export interface WindowsResultDeps {
   clock: Clock;
   /** After inventory is stored (compliance re-evaluates the device). */
   afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
+  /** Configuration profiles' per-device states: the answer to a profile's nodes moves its state. */
+  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report'>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (five inventory answers, one write). */
@@ -94,6 +98,7 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
       const device = await deps.devices.get(id, allScope);
       if (device) await updateDevice(device, changes, now);
       if (device && inventoryStored) await deps.afterInventory?.([device.id]);
+      if (deps.configurationDelivery) await recordConfigurationAnswer({ configurationDelivery: deps.configurationDelivery, clock: deps.clock }, command, report);
       const action = await deps.deviceActions.byCommand(command.uuid);
       if (action) await settleAction(deps, action);
     },

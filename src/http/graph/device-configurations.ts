@@ -1,11 +1,16 @@
 // deviceManagement/deviceConfigurations: configuration profiles (Graph's types for iOS, macOS and
-// Windows; the supported list is core/configuration/catalog.ts). Secrets are write-only.
+// Windows; the supported list is core/configuration/catalog.ts). Secrets are write-only. assign,
+// PATCH and DELETE reconcile the devices they touch before answering (core/configuration/assign.ts);
+// per-device status is in device-configuration-status.ts.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DeviceConfiguration } from '../../core/configuration/ports.js';
-import {
-  createDeviceConfiguration, deleteDeviceConfiguration, getDeviceConfiguration, listDeviceConfigurations,
-  updateDeviceConfiguration, type DeviceConfigurationDeps,
-} from '../../core/configuration/device-configurations.js';
+import { createDeviceConfiguration, getDeviceConfiguration, listDeviceConfigurations } from '../../core/configuration/device-configurations.js';
+import { assignDeviceConfiguration, deleteAndRemove, listConfigurationAssignments, updateAndDeliver, type ConfigurationAssignDeps } from '../../core/configuration/assign.js';
+import { decodeAssignBody } from '../../core/assignments/decode.js';
+import type { PolicyAssignment } from '../../core/assignments/targets.js';
+import type { ManagedDeviceStore } from '../../core/devices/ports.js';
+import { presentTarget } from './compliance-present.js';
+import { deviceConfigurationStatusRoutes } from './device-configuration-status.js';
 import { presentDeviceConfiguration } from '../../core/configuration/present.js';
 import { previewConfiguration } from '../../core/configuration/preview.js';
 import { invalidInput } from '../../core/errors.js';
@@ -15,6 +20,10 @@ import { contextUrl, graphVersion } from './collection.js';
 import { normalizeODataType } from './odata-type.js';
 
 const ENTITY_SET = 'deviceManagement/deviceConfigurations';
+
+function presentAssignment(a: PolicyAssignment) {
+  return { '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', id: a.id, target: presentTarget(a.target) };
+}
 
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -33,7 +42,7 @@ function bodyType(body: Record<string, unknown>): string | undefined {
 }
 
 export const deviceConfigurationRoutes: FastifyPluginAsync<{
-  deps: DeviceConfigurationDeps & { audit: AuditTrail };
+  deps: ConfigurationAssignDeps & { audit: AuditTrail; devices: ManagedDeviceStore };
   publicUrl: URL;
   /** PayloadOrganization of Apple profiles. */
   organization?: string;
@@ -82,7 +91,7 @@ export const deviceConfigurationRoutes: FastifyPluginAsync<{
   }, async (req, reply) => {
     const body = bodyObject(req.body);
     const type = bodyType(body);
-    const { before, after } = await updateDeviceConfiguration(deps, { id: req.params.id, changes: body, scope: req.scope, ...(type ? { type } : {}) });
+    const { before, after } = await updateAndDeliver(deps, { id: req.params.id, changes: body, scope: req.scope, ...(type ? { type } : {}) });
     await deps.audit.change(req, { activity: `Patch ${after.odataType}`, category: 'DeviceConfiguration', operation: 'Patch', resource: resource(after, { before, after }) });
     return reply.code(204).send();
   });
@@ -91,10 +100,32 @@ export const deviceConfigurationRoutes: FastifyPluginAsync<{
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Delete' },
     schema: { summary: 'Delete a configuration profile', tags },
   }, async (req, reply) => {
-    const p = await deleteDeviceConfiguration(deps, { id: req.params.id, scope: req.scope });
+    const p = await deleteAndRemove(deps, { id: req.params.id, scope: req.scope });
     await deps.audit.change(req, { activity: `Delete ${p.odataType}`, category: 'DeviceConfiguration', operation: 'Delete', resource: resource(p, { before: p }) });
     return reply.code(204).send();
   });
+
+  app.post<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/assign', {
+    config: { permission: 'Microsoft.Intune_DeviceConfigurations_Assign' },
+    schema: { summary: 'Assign a configuration profile (replaces its assignments; devices are reconciled before the answer)', tags },
+  }, async (req) => {
+    const targets = decodeAssignBody(req.body, graphVersion(req), 'deviceConfigurationAssignment');
+    const { profile, before, assignments } = await assignDeviceConfiguration(deps, { id: req.params.id, targets, scope: req.scope });
+    await deps.audit.change(req, {
+      activity: `Assign ${profile.odataType}`, category: 'DeviceConfiguration', operation: 'Action',
+      resource: { type: 'DeviceConfiguration', id: profile.id, displayName: profile.displayName, before: { assignments: before.map(presentAssignment) }, after: { assignments: assignments.map(presentAssignment) } },
+    });
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), 'Collection(microsoft.graph.deviceConfigurationAssignment)'), value: assignments.map(presentAssignment) };
+  });
+
+  app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/assignments', {
+    config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'The profile\'s assignments', tags },
+  }, async (req) => {
+    const assignments = await listConfigurationAssignments(deps, { id: req.params.id, scope: req.scope });
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${ENTITY_SET}('${req.params.id}')/assignments`), value: assignments.map(presentAssignment) };
+  });
+
+  await app.register(deviceConfigurationStatusRoutes, { deps, publicUrl });
 
   app.get<{ Params: { id: string }; Querystring: { platform?: string } }>('/deviceManagement/deviceConfigurations/:id/stewardPreview', {
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' },
