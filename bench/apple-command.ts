@@ -1,7 +1,9 @@
-// One command to every device, as bench/apple.ts measures it: remoteLock through Graph for each
-// managedDevice (Graph has no bulk form of the action), which queues DeviceLock and pushes; the
-// fake APNs hands the push to the simulated device, which connects, fetches the command and
-// acknowledges it, as a real device does on an MDM push.
+// One command to every device, as bench/apple.ts measures it, two ways: remoteLock through Graph
+// for each managedDevice (one admin request per device, each queuing DeviceLock and pushing), or
+// one executeAction request (Graph beta's bulk action; rebootNow, RestartDevice) that queues for
+// every device in one transaction and pushes in one batch. The fake APNs hands each push to the
+// simulated device, which connects, fetches the command and acknowledges it, as a real device
+// does on an MDM push.
 import type { ConnectResult, SimulatedAppleDevice } from '../sim/apple/device.js';
 import { mapLimit, summarize } from '../sim/apple/fleet.js';
 import { expect, type AdminApi } from './apple-admin.js';
@@ -85,27 +87,35 @@ export interface CommandRun {
   p99Ms: number;
 }
 
+/** How the admin asks: one remoteLock request per device, or one executeAction (rebootNow) for all. */
+export type CommandWay = 'per-device' | 'bulk';
+
+/** The device command each way queues. */
+export const REQUEST_TYPE: Readonly<Record<CommandWay, string>> = { 'per-device': 'DeviceLock', bulk: 'RestartDevice' };
+
 /**
- * remoteLock on every target, `concurrency` admin requests at a time. Without `holdPushes` each
- * push wakes its device at once (the whole path, as an admin sees it); with it, every push is held
- * until the last request was answered and then released together (the delivery alone).
+ * One command to every target: `per-device`, remoteLock requests `concurrency` at a time; `bulk`,
+ * one executeAction request naming every device. Without `holdPushes` each push wakes its device
+ * at once (the whole path, as an admin sees it); with it, every push is held until the last
+ * request was answered and then released together (the delivery alone).
  */
-export async function remoteLockAll(
+export async function commandAll(
   api: AdminApi,
   fleet: PushedFleet,
   targets: readonly { device: SimulatedAppleDevice; id: string }[],
-  o: { concurrency: number; holdPushes: boolean; timeoutMs?: number; afterQueuing?: () => Promise<void> },
+  o: { way: CommandWay; concurrency: number; holdPushes: boolean; timeoutMs?: number; afterQueuing?: () => Promise<void> },
 ): Promise<CommandRun> {
   const askedAt = new Map<SimulatedAppleDevice, number>();
   const acknowledged = new Set<SimulatedAppleDevice>();
   const latencies: number[] = [];
+  const requestType = REQUEST_TYPE[o.way];
   let requests = 0;
   let reference = 0;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => { allDone = resolve; });
   fleet.onSession((device, r) => {
     requests += r.latenciesMs.length;
-    if (acknowledged.has(device) || !r.commands.some((c) => c.RequestType === 'DeviceLock' && c.Status === 'Acknowledged')) return;
+    if (acknowledged.has(device) || !r.commands.some((c) => c.RequestType === requestType && c.Status === 'Acknowledged')) return;
     acknowledged.add(device);
     latencies.push(performance.now() - (o.holdPushes ? reference : askedAt.get(device) ?? NaN));
     if (acknowledged.size === targets.length) allDone();
@@ -113,10 +123,19 @@ export async function remoteLockAll(
   fleet.mode = o.holdPushes ? 'hold' : 'wake';
   try {
     const t0 = performance.now();
-    await mapLimit(targets, o.concurrency, async ({ device, id }) => {
-      askedAt.set(device, performance.now());
-      await expect(api, 204, 'POST', `/v1.0/deviceManagement/managedDevices/${id}/remoteLock`, {});
-    });
+    if (o.way === 'per-device') {
+      await mapLimit(targets, o.concurrency, async ({ device, id }) => {
+        askedAt.set(device, performance.now());
+        await expect(api, 204, 'POST', `/v1.0/deviceManagement/managedDevices/${id}/remoteLock`, {});
+      });
+    } else {
+      for (const { device } of targets) askedAt.set(device, t0);
+      const result = await expect(api, 200, 'POST', '/beta/deviceManagement/managedDevices/executeAction', {
+        actionName: 'rebootNow', deviceIds: targets.map((t) => t.id),
+      }) as { successfulDeviceIds?: string[] };
+      const queued = result.successfulDeviceIds?.length ?? 0;
+      if (queued !== targets.length) throw new Error(`executeAction queued for ${queued} of ${targets.length} devices: ${JSON.stringify(result).slice(0, 2000)}`);
+    }
     const queuingMs = performance.now() - t0;
     await o.afterQueuing?.();
     reference = o.holdPushes ? performance.now() : t0;

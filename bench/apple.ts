@@ -11,17 +11,20 @@
 //   first     every device connects once and answers what enrollment queued (inventory)
 //   idle      ROUNDS rounds of every device connecting with nothing queued   check-ins/s, CPU each
 //   /healthz  the same HTTPS stack doing nothing: the floor under a request
-//   command   remoteLock (DeviceLock) on every device through Graph, pushed as queued: the time
-//             from the first admin request until every device has acknowledged
-//   queued    the same with the pushes held until all are queued, then released: queuing and
-//             delivery apart, in time and in CPU
+//   command   remoteLock (DeviceLock) on every device through Graph, one request per device,
+//             pushed as queued: the time from the first admin request until every device has
+//             acknowledged; then again with the pushes held until all are queued, then released
+//             (queuing and delivery apart, in time and in CPU)
+//   bulk      the same two runs with one executeAction request (Graph beta; rebootNow, so
+//             RestartDevice: the iPhones enroll supervised) naming every device
 // Figures go to docs/performance.md by hand, with the machine and the date; tests assert no time.
 //
 // Environment: BENCH_APPLE_DEVICES (500), BENCH_APPLE_ROUNDS (3), BENCH_APPLE_CONCURRENCY (16
 // enrollments in flight), BENCH_APPLE_CONNECT_CONCURRENCY (32 check-ins in flight),
 // BENCH_APPLE_ADMIN_CONCURRENCY (16 admin requests in flight), BENCH_APPLE_PROFILE=1 (write a V8
 // CPU profile of the server to bench-apple-<database>.cpuprofile in the temporary directory and
-// print where its time went in each phase; the profiler inflates the figures).
+// print where its time went in each phase; the profiler inflates the figures),
+// BENCH_APPLE_DATABASES (sqlite,postgres: which of them to run).
 import { copyFileSync, readdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +33,7 @@ import { httpsTransport } from '../sim/apple/transport.js';
 import { PushCertificateFactory } from '../test/support/push-certificates.js';
 import { expect, managedDeviceIds, signInAdmin, type AdminApi } from './apple-admin.js';
 import { startFakeApns } from './apple-apns.js';
-import { PushedFleet, remoteLockAll } from './apple-command.js';
+import { commandAll, PushedFleet, type CommandWay } from './apple-command.js';
 import { printProfile, summarizeProfile } from './apple-profile.js';
 import { printReport, type Figures, type Measured } from './apple-report.js';
 import { cpuSince, machineCpuMs, scratchDir, startSteward, throwawayPostgres, type CpuSnapshot, type StewardUnderTest, type ThrowawayPostgres } from './apple-server.js';
@@ -95,14 +98,16 @@ async function runOn(database: Figures['database'], adminUrl: string | undefined
     const api = await signInAdmin(s);
     closers.push(() => api.close());
     const enrollmentUrl = await setUp(api, pushes);
-    const transport = httpsTransport({ ca: s.caPem });
+    // Each device keeps its connection between sessions, as devices do: the first pushed run opens
+    // them (TLS resumed from the agent's session cache), the later ones reuse them.
+    const transport = httpsTransport({ ca: s.caPem, maxFreeSockets: DEVICES });
     closers.push(() => transport.close?.());
     const start = await snapshot(s, pg);
 
     // 1. Enrollment; pushes meanwhile (for the first inventory) are answered and ignored.
     const pushesBefore = apns.pushes;
     const enroll = await measure(s, pg, () => enrollFleet({
-      count: DEVICES, kind: 'iPhone', transport, enrollmentUrl, trust: s.caPem, concurrency: ENROLL_CONCURRENCY,
+      count: DEVICES, kind: 'iPhone', transport, enrollmentUrl, trust: s.caPem, concurrency: ENROLL_CONCURRENCY, device: { supervised: true },
     }));
     const pushesDuringEnrollment = apns.pushes - pushesBefore;
     const { devices, failures } = enroll.result;
@@ -137,7 +142,8 @@ async function runOn(database: Figures['database'], adminUrl: string | undefined
     await mapLimit(Array.from({ length: 200 }), CONNECT_CONCURRENCY, ping);
     const healthz = await measure(s, pg, () => mapLimit(Array.from({ length: healthCount }), CONNECT_CONCURRENCY, ping));
 
-    // 5. One command to every device, pushed as queued; then again, queued first and pushed after.
+    // 5. One command to every device, pushed as queued; then again, queued first and pushed after;
+    // one request per device (remoteLock), then one request for all (executeAction).
     const ids = await managedDeviceIds(api);
     const targets = devices.map((device) => {
       const id = ids.get(device.udid);
@@ -145,16 +151,26 @@ async function runOn(database: Figures['database'], adminUrl: string | undefined
       return { device, id };
     });
     const options = { concurrency: ADMIN_CONCURRENCY };
+    const held = async (way: CommandWay) => {
+      let split: Snapshot | undefined;
+      const before = await snapshot(s, pg);
+      const run = await commandAll(api, fleet, targets, { ...options, way, holdPushes: true, afterQueuing: async () => { split = await snapshot(s, pg); } });
+      const after = await snapshot(s, pg);
+      return { ...between(before, after), ...run, splitUs: split?.us, queueServerCpuMs: (split?.server ?? NaN) - before.server, deliverServerCpuMs: after.server - (split?.server ?? NaN) };
+    };
     await sleep(1100); // past the second of the last Idle signatures (see 3)
-    const command = await measure(s, pg, () => remoteLockAll(api, fleet, targets, { ...options, holdPushes: false }));
+    const command = await measure(s, pg, () => commandAll(api, fleet, targets, { ...options, way: 'per-device', holdPushes: false }));
     await sleep(1100);
-    let split: Snapshot | undefined;
-    const before = await snapshot(s, pg);
-    const queuedRun = await remoteLockAll(api, fleet, targets, { ...options, holdPushes: true, afterQueuing: async () => { split = await snapshot(s, pg); } });
-    const after = await snapshot(s, pg);
-    const queued = { ...between(before, after), ...queuedRun, queueServerCpuMs: (split?.server ?? NaN) - before.server, deliverServerCpuMs: after.server - (split?.server ?? NaN) };
+    const queued = await held('per-device');
     const locked = devices.filter((d) => d.state.locked).length;
     if (locked !== devices.length) console.error(`${database}: only ${locked} of ${devices.length} simulated devices are locked`);
+    await sleep(1100);
+    const bulk = await measure(s, pg, () => commandAll(api, fleet, targets, { ...options, way: 'bulk', holdPushes: false }));
+    await sleep(1100);
+    const bulkQueued = await held('bulk');
+    const after = await snapshot(s, pg);
+    const restarted = devices.filter((d) => d.state.restarts === 2).length;
+    if (restarted !== devices.length) console.error(`${database}: only ${restarted} of ${devices.length} simulated devices restarted twice`);
     const whole = between(start, after);
 
     await s.stop();
@@ -167,6 +183,8 @@ async function runOn(database: Figures['database'], adminUrl: string | undefined
       healthz: { ...healthz, requests: healthCount },
       command: { ...command, ...command.result },
       queued,
+      bulk: { ...bulk, ...bulk.result },
+      bulkQueued,
       pushesDuringEnrollment,
       sessionFailures: fleet.sessionFailures,
       otherLoad: Math.max(0, whole.machineCpuMs - whole.serverCpuMs - whole.clientCpuMs - (whole.dbCpuMs ?? 0)) / (whole.wallMs * cpus().length),
@@ -183,8 +201,10 @@ async function runOn(database: Figures['database'], adminUrl: string | undefined
             enrollment: enroll,
             'signed idle check-in': idle,
             '/healthz': healthz,
-            'remoteLock requests (queue + push)': { ...queued, endUs: split?.us ?? queued.endUs },
-            'command delivery (fetch + acknowledge)': { ...queued, startUs: split?.us ?? queued.startUs },
+            'remoteLock requests (queue + push)': { ...queued, endUs: queued.splitUs ?? queued.endUs },
+            'command delivery (fetch + acknowledge)': { ...queued, startUs: queued.splitUs ?? queued.startUs },
+            'executeAction (queue + push)': { ...bulkQueued, endUs: bulkQueued.splitUs ?? bulkQueued.endUs },
+            'executeAction delivery (fetch + acknowledge)': { ...bulkQueued, startUs: bulkQueued.splitUs ?? bulkQueued.startUs },
           },
         };
       }
@@ -206,7 +226,11 @@ console.log(`${DEVICES} simulated iPhones over HTTPS with keep-alive: ${ENROLL_C
   + `${ROUNDS} idle rounds. Steward in its own process; the simulators, the fake APNs and the admin client in this one.${PROFILE ? ' CPU PROFILER ON: figures inflated.' : ''}`);
 if (adminUrl === undefined) console.log('STEWARD_TEST_DATABASE_URL is not set: SQLite only.');
 const figures: (Figures & { profile?: { file: string; windows: Record<string, Measured> } })[] = [];
-for (const database of adminUrl === undefined ? ['sqlite' as const] : ['sqlite' as const, 'postgres' as const]) figures.push(await runOn(database, adminUrl));
+// BENCH_APPLE_DATABASES=postgres (or sqlite) runs one of them only.
+const only = process.env.BENCH_APPLE_DATABASES;
+for (const database of adminUrl === undefined ? ['sqlite' as const] : ['sqlite' as const, 'postgres' as const]) {
+  if (only === undefined || only.split(',').includes(database)) figures.push(await runOn(database, adminUrl));
+}
 printReport(figures);
 for (const f of figures) {
   if (f.profile === undefined) continue;

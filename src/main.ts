@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, ping, type Database } from './store/database.js';
 import { storePorts } from './store/ports.js';
 import { makeCore } from './core/deps.js';
+import { caProfileSigner } from './core/configuration/profile-signer.js';
 import { systemClock } from './core/clock.js';
 import { tokenAuthenticator } from './core/auth/token-authenticator.js';
 import { loadOrCreatePki } from './pki/data-dir.js';
@@ -15,9 +16,11 @@ import { version } from './version.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { runMaintenance } from './core/maintenance.js';
 import { createDeviceWaker } from './core/push/wake-devices.js';
+import { cachedPushCertificates } from './core/push/cached-push-certificates.js';
 import { createApnsSender } from './push/apns.js';
 import { combineWakers, createWindowsWaker, type ClosableDeviceWaker } from './core/push/wake-windows.js';
 import { createWnsSender } from './push/wns.js';
+import { createSmtpSender, type ClosableMailSender } from './mail/smtp.js';
 import type { Authenticator } from './core/auth/principal.js';
 import type { Clock } from './core/clock.js';
 
@@ -43,6 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const apps: FastifyInstance[] = [];
   let scheduler: Scheduler | undefined;
   let waker: ClosableDeviceWaker | undefined;
+  let mailer: ClosableMailSender | undefined;
   try {
     log.info({ database: database.location, dialect: database.dialect }, 'database ready');
     const pki = await loadOrCreatePki({
@@ -57,6 +61,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const metrics = createMetrics();
     const clock = options.clock ?? systemClock;
     const ports = storePorts(database);
+    // Read on every wake and Authenticate; remembered for seconds, forgotten when replaced here.
+    ports.pushCertificates = cachedPushCertificates(ports.pushCertificates, clock);
     const wns = config.wnsPackageSid !== undefined && config.wnsClientSecret !== undefined && config.wnsPackageFamilyName !== undefined
       ? { packageSid: config.wnsPackageSid, clientSecret: config.wnsClientSecret, packageFamilyName: config.wnsPackageFamilyName }
       : undefined;
@@ -83,7 +89,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         log: log.child({ component: 'wns' }),
       }),
     );
-    const core = makeCore(ports, clock, { waker, ...(wns === undefined ? {} : { wns: { packageFamilyName: wns.packageFamilyName } }) });
+    if (config.smtpUrl !== undefined && config.mailFrom !== undefined) mailer = createSmtpSender({ url: config.smtpUrl, password: config.smtpPassword, from: config.mailFrom });
+    // The host only: the URL may carry a user name, and the password is never logged.
+    log.info({ smtp: config.smtpUrl?.host ?? null }, mailer ? 'SMTP configured: compliance notifications are e-mailed' : 'SMTP not configured: compliance notification actions fail until --smtp-url is given');
+    const core = makeCore(ports, clock, { waker, ...(wns === undefined ? {} : { wns: { packageFamilyName: wns.packageFamilyName } }), ...(mailer === undefined ? {} : { mailer }),
+      // Configuration profiles for Apple devices are signed by Steward's CA, as the enrollment profile is.
+      deliverySettings: { organization: 'Steward', signer: caProfileSigner(pki.ca, clock) } });
     const issuer = config.publicUrl.href.replace(/\/$/, '');
     const authenticator: Authenticator = tokenAuthenticator({ ...core, issuer });
     const deps = {
@@ -119,12 +130,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await Promise.all(apps.map((a) => a.close()));
         await scheduler?.stop();
         await waker?.close();
+        mailer?.close();
         await database.close();
       },
     };
   } catch (err) {
     await Promise.allSettled(apps.map((a) => a.close()));
     await waker?.close();
+    mailer?.close();
     await database.close();
     throw err;
   }

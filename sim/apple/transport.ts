@@ -24,6 +24,11 @@ export interface HttpsTransportOptions {
   ca: string | string[];
   /** Sockets kept per host (default: unlimited, as Node's Agent). */
   maxSockets?: number;
+  /**
+   * Idle sockets kept open for reuse (default 256, as Node's Agent). A fleet whose devices each
+   * keep their own connection, as they do between pushes, wants one per device.
+   */
+  maxFreeSockets?: number;
   /** Milliseconds before a request is abandoned (default 30 s). */
   timeoutMs?: number;
   /** A client certificate for mutual TLS (Apple devices present their identity when the server asks). */
@@ -36,6 +41,7 @@ export function httpsTransport(options: HttpsTransportOptions): Transport {
     keepAlive: true,
     ca: options.ca,
     ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+    ...(options.maxFreeSockets === undefined ? {} : { maxFreeSockets: options.maxFreeSockets }),
     ...(options.clientCertificate === undefined ? {} : { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }),
   });
   const plainAgent = new HttpAgent({ keepAlive: true, ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }) });

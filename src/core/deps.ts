@@ -13,13 +13,23 @@ import type { AppleEnrollmentStore, EnrollmentProfileStore, WindowsEnrollmentSto
 import type { WindowsSignInTokenStore } from './enrollment/windows-ports.js';
 import type { DeviceWaker, PushCertificateStore } from './push/ports.js';
 import type { DeviceActionStore, DeviceRecordRemover } from './actions/ports.js';
+import type { DeviceActionQueue } from './actions/run-bulk-device-action.js';
 import type { DeviceInventoryStore } from './apple/inventory-ports.js';
 import type { WindowsInventoryStore } from './windows/inventory-ports.js';
 import type { WnsDeviceSettings } from './windows/wns-channel.js';
 import type { DeviceConfigurationStore } from './configuration/ports.js';
+import type { ConfigurationDeliveryStore } from './configuration/delivery-ports.js';
+import type { ConfigurationDeliverySettings } from './configuration/native-command.js';
+import { reconcileDevices } from './configuration/reconcile.js';
+import { reconcileForMembership } from './configuration/reconcile-triggers.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
 import type { CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
-import { reevaluateDevices } from './compliance/reevaluate.js';
+import { reevaluateDevices, reevaluateForMembership } from './compliance/reevaluate.js';
+import type { ComplianceActionStore } from './compliance/action-ports.js';
+import { carryOutComplianceActions } from './compliance/noncompliance-actions.js';
+import type { NotificationTemplateStore } from './notifications/template.js';
+import type { MailSender } from './notifications/ports.js';
+import { notifyingGroupStore, type MembershipListener } from './directory/membership-changes.js';
 
 export interface CorePorts {
   devices: ManagedDeviceStore;
@@ -40,12 +50,17 @@ export interface CorePorts {
   windowsEnrollments: WindowsEnrollmentStore;
   windowsSignInTokens: WindowsSignInTokenStore;
   deviceActions: DeviceActionStore;
+  /** Many devices' remote actions in one transaction (executeAction). */
+  actionQueue: DeviceActionQueue;
   deviceRecords: DeviceRecordRemover;
   deviceInventory: DeviceInventoryStore;
   windowsInventory: WindowsInventoryStore;
   compliancePolicies: CompliancePolicyStore;
   complianceStates: ComplianceStateStore;
+  complianceActions: ComplianceActionStore;
+  notificationTemplates: NotificationTemplateStore;
   deviceConfigurations: DeviceConfigurationStore;
+  configurationDelivery: ConfigurationDeliveryStore;
 }
 
 export interface Core extends CorePorts {
@@ -57,15 +72,37 @@ export interface Core extends CorePorts {
   wns?: WnsDeviceSettings;
   /** Called by the platforms' result handlers once a device's inventory is stored: re-evaluates its compliance. */
   afterInventory: (deviceIds: readonly string[]) => Promise<void>;
+  /**
+   * Listeners told after a group's direct members changed (directory/membership-changes.ts): the
+   * one hook for membership. Compliance registers here in makeCore; others push their own.
+   */
+  onMembershipChanged: MembershipListener[];
+  /** Sends e-mail (compliance notifications); absent when no SMTP server is configured. */
+  mailer?: MailSender;
+  /** Carries out the actions for noncompliance due for these devices (called right after evaluation). */
+  actOnNoncompliance: (deviceIds: readonly string[]) => Promise<unknown>;
+  /** How configuration profiles are delivered (organization, Apple profile signer); defaults without. */
+  deliverySettings?: ConfigurationDeliverySettings;
 }
 
 /** Tests and tools that push nothing. */
 const noWaker: DeviceWaker = { wake: () => Promise.resolve() };
 
-export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: DeviceWaker; wns?: WnsDeviceSettings } = {}): Core {
+export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: DeviceWaker; wns?: WnsDeviceSettings; mailer?: MailSender; deliverySettings?: ConfigurationDeliverySettings } = {}): Core {
+  const onMembershipChanged: MembershipListener[] = [];
+  const groups = notifyingGroupStore(ports.groups, onMembershipChanged);
+  const waker = extras.waker ?? noWaker;
+  const mailer = extras.mailer === undefined ? {} : { mailer: extras.mailer };
+  const actOnNoncompliance = (deviceIds: readonly string[]) => carryOutComplianceActions({ ...ports, groups, clock, waker, ...mailer }, { deviceIds });
+  const compliance = { ...ports, groups, clock, actOnNoncompliance };
+  onMembershipChanged.push((change) => reevaluateForMembership(compliance, change));
+  // Configuration profiles follow membership and each device's inventory report (reconcile-triggers.ts).
+  const delivery = { ...ports, groups, clock, waker, ...(extras.deliverySettings ? { deliverySettings: extras.deliverySettings } : {}) };
+  onMembershipChanged.push((change) => reconcileForMembership(delivery, change));
   return {
-    ...ports, clock, memberships: membershipEngine({ ...ports, clock }), waker: extras.waker ?? noWaker,
-    ...(extras.wns === undefined ? {} : { wns: extras.wns }),
-    afterInventory: (deviceIds) => reevaluateDevices({ ...ports, clock }, deviceIds),
+    ...ports, groups, clock, memberships: membershipEngine({ ...ports, groups, clock }), waker,
+    ...(extras.wns === undefined ? {} : { wns: extras.wns }), ...mailer,
+    afterInventory: async (deviceIds) => { await reevaluateDevices(compliance, deviceIds); await reconcileDevices(delivery, deviceIds); },
+    onMembershipChanged, actOnNoncompliance, ...(extras.deliverySettings ? { deliverySettings: extras.deliverySettings } : {}),
   };
 }

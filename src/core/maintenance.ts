@@ -7,6 +7,9 @@ import { checkPushCertificateExpiry } from './push/check-push-certificate-expiry
 import { settleExpiredActions } from './actions/settle-action.js';
 import { refreshInventory } from './apple/refresh-inventory.js';
 import { reevaluateFleet, type ComplianceDeps } from './compliance/reevaluate.js';
+import { carryOutComplianceActions, CLAIM_LEASE_MS, type NoncomplianceActionDeps } from './compliance/noncompliance-actions.js';
+import { sweepConfiguration } from './configuration/reconcile-triggers.js';
+import type { ReconcileDeps } from './configuration/reconcile.js';
 
 export interface MaintenanceReport {
   expiredSessions: number;
@@ -22,6 +25,10 @@ export interface MaintenanceReport {
   inventoryRefreshes: number;
   /** Devices whose compliance was re-evaluated (every device: check-in thresholds and grace periods pass with time). */
   complianceEvaluated: number;
+  /** Actions for noncompliance carried out (done) and failed this run; runs of ended episodes pruned. */
+  complianceActions: { done: number; failed: number; pruned: number };
+  /** Devices whose configuration profiles were reconciled (drift repaired), and states of removed devices pruned. */
+  configuration: { devices: number; pruned: number };
 }
 
 /** Where maintenance says what needs a person (pino's logger fits). */
@@ -36,7 +43,7 @@ export const COMMAND_RETENTION_MS = 30 * 24 * 3600_000;
 export const ACTION_RETENTION_MS = 90 * 24 * 3600_000;
 
 export async function runMaintenance(
-  core: Pick<Core, 'sessions' | 'keys' | 'clock' | 'commands' | 'pushCertificates' | 'deviceActions' | 'devices' | 'deviceInventory' | 'waker'> & ComplianceDeps,
+  core: Pick<Core, 'sessions' | 'keys' | 'clock' | 'commands' | 'pushCertificates' | 'deviceActions' | 'devices' | 'deviceInventory' | 'waker'> & ComplianceDeps & NoncomplianceActionDeps & ReconcileDeps,
   log?: MaintenanceLog,
 ): Promise<MaintenanceReport> {
   const now = core.clock.now();
@@ -50,11 +57,16 @@ export async function runMaintenance(
   const { queued: inventoryRefreshes } = await refreshInventory(core);
   // Batched over the fleet; replicas sweeping together write the same states (idempotent).
   const { devices: complianceEvaluated } = await reevaluateFleet(core);
+  // Grace periods run out with time alone: every due action, claimed once across replicas.
+  const actions = await carryOutComplianceActions(core);
+  const prunedRuns = await core.complianceActions.pruneEnded(new Date(now.getTime() - CLAIM_LEASE_MS));
+  // Batched; replicas sweeping together queue at worst a duplicate install and write the same states.
+  const configuration = await sweepConfiguration(core);
   const push = await checkPushCertificateExpiry(core);
   // Every run while it lasts: without a valid certificate no Apple device can be woken.
   for (const warning of push.warnings) log?.warn({ topic: push.topic, notAfter: push.notAfter?.toISOString() }, `Apple push notification certificate: ${warning}`);
   return {
     expiredSessions, retiredSigningKeys: retired, expiredCommands, prunedCommands, pushCertificateWarnings: push.warnings,
-    failedActions, prunedActions, inventoryRefreshes, complianceEvaluated,
+    failedActions, prunedActions, inventoryRefreshes, complianceEvaluated, complianceActions: { ...actions, pruned: prunedRuns }, configuration,
   };
 }

@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { StewardError } from '../core/errors.js';
 import type { Authenticator } from '../core/auth/principal.js';
-import { installAuthorization } from './authz.js';
+import { declaredRoutes, installAuthorization } from './authz.js';
 import { graphCode, graphError, httpStatus } from './graph/errors.js';
 import { healthRoutes } from './health.js';
 import { installMetrics, type HttpMetrics } from './metrics.js';
@@ -33,7 +33,10 @@ import { windowsEnrollmentRoutes } from './mdm/windows/enrollment.js';
 import { windowsSignInPageRoutes } from './mdm/windows/enrollment-sign-in.js';
 import { windowsManagementRoutes } from './mdm/windows/management.js';
 import { compliancePolicyRoutes } from './graph/compliance-policies.js';
+import { notificationTemplateRoutes } from './graph/notification-templates.js';
+import { portalRoutes } from './portal/routes.js';
 import type { WindowsAuthPolicySetting } from '../core/enrollment/windows-paths.js';
+import { webRoutes } from './web/static.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -47,6 +50,8 @@ export interface HttpDeps {
   ca?: CertificateAuthority;
   /** Device endpoint settings and the hooks that apply device answers (inventory, actions). */
   devices?: Partial<Pick<AppleMdmDeps, 'organization' | 'results' | 'onEnrolled' | 'onUnenrolled'>> & { forwardedCertificateHeader?: string; windowsAuthPolicy?: WindowsAuthPolicySetting };
+  /** The built web pages (default web/dist of this checkout); see http/web/static.ts. */
+  webRoot?: string;
 }
 
 export interface ListenerOptions {
@@ -121,9 +126,15 @@ export async function buildHttp(deps: HttpDeps, options: ListenerOptions = {}): 
     await app.register(applePushCertificateRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
     await app.register(enrollmentProfileRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
     await app.register(compliancePolicyRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
+    await app.register(notificationTemplateRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl });
     await app.register(deviceConfigurationRoutes, { prefix, deps: withAudit, publicUrl: deps.publicUrl, organization: deps.devices?.organization ?? 'Steward' });
   }
   await app.register(signInRoutes, { deps: withAudit });
+  await app.register(portalRoutes, { deps: {
+    core: deps.core, audit, publicUrl: deps.publicUrl, organization: deps.devices?.organization ?? 'Steward',
+    windowsAuthPolicy: deps.devices?.windowsAuthPolicy ?? 'OnPremise', ...(deps.ca ? { ca: deps.ca } : {}),
+  } });
+  await app.register(webRoutes, { routes: () => declaredRoutes(app), ...(deps.webRoot ? { root: deps.webRoot } : {}) });
   if (deps.ca) {
     const ca = deps.ca;
     await app.register(scepRoutes, { deps: { ca, scep: deps.core.scep, clock: deps.core.clock } });

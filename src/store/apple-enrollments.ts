@@ -1,8 +1,9 @@
 // AppleEnrollmentStore on SQLite and PostgreSQL (migrations/0010-enrollment.ts).
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { AppleEnrollment, AppleEnrollmentStore, EnrollmentState } from '../core/enrollment/ports.js';
 import type { Schema } from './schema.js';
 import type { AppleEnrollmentsTable } from './schema-enrollment.js';
+import { OPEN_STATES } from './command-queue.js';
 
 type Row = Selectable<AppleEnrollmentsTable>;
 
@@ -77,6 +78,21 @@ export function appleEnrollmentStore(db: Kysely<Schema>): AppleEnrollmentStore {
       }).execute();
     },
     get,
+    async getForConnect(id, now) {
+      // The queue's own "is anything due" check (command-queue.ts next()), as a subquery: the
+      // same (enrollment_id, state, seq) index answers it.
+      const row = await db.selectFrom('apple_enrollments').selectAll()
+        .select((eb) => eb.exists(eb.selectFrom('command_queue').select(sql.lit(1).as('one'))
+          .where('command_queue.enrollment_id', '=', eb.ref('apple_enrollments.id'))
+          .where('command_queue.state', 'in', OPEN_STATES)
+          .where('command_queue.not_before', '<=', now.toISOString())).as('command_due'))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { command_due: due, ...enrollment } = row;
+      // SQLite answers 0/1, PostgreSQL true/false.
+      return { enrollment: toEnrollment(enrollment), commandDue: Boolean(Number(due)) };
+    },
     async activeByUdid(udid) {
       const row = await db.selectFrom('apple_enrollments').selectAll()
         .where('udid', '=', udid).where('state', 'in', ['authenticated', 'enrolled'])

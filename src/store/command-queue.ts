@@ -55,7 +55,8 @@ const DEFAULT_LIST_LIMIT = 100;
 /** Attempts at a NotNow update that lost a race with a concurrent change of the same row. */
 const NOT_NOW_ATTEMPTS = 5;
 
-const OPEN_STATES = ['pending', 'sent'] as const;
+/** States whose commands may be handed out: pending, and sent but unanswered (redelivered when due). */
+export const OPEN_STATES = ['pending', 'sent'] as const;
 
 function json(value: JsonValue, what: string): string {
   const text = JSON.stringify(value) as string | undefined;
@@ -99,6 +100,41 @@ export function toQueuedCommand(r: Row): QueuedCommand {
     notNowCount: r.not_now_count,
     result: toResult(r),
   };
+}
+
+/** The row a new command is stored as: pending, due now, a fresh uuid. Checks the command first. */
+export function newCommandRow(enrollmentId: string, command: NewCommand, payload: string, now: string): Insertable<CommandQueueTable> {
+  return {
+    uuid: randomUUID(),
+    enrollment_id: enrollmentId,
+    platform: command.platform,
+    request_type: command.requestType,
+    payload,
+    priority: command.priority ?? 0,
+    state: 'pending',
+    created_at: now,
+    not_before: now,
+    sent_at: null,
+    expires_at: command.expiresAt ? iso(command.expiresAt) : null,
+    finished_at: null,
+    deliveries: 0,
+    not_now_count: 0,
+    response: null,
+    error_chain: null,
+  };
+}
+
+/** Checks a command and returns its payload as stored (JSON text). */
+export function checkedPayload(command: NewCommand): string {
+  validate(command);
+  return json(command.payload, 'payload');
+}
+
+/** Inserts rows in statements of INSERT_BATCH, in order (the caller's transaction). */
+export async function insertCommandRows(tx: Kysely<CommandQueueDatabase>, rows: readonly Insertable<CommandQueueTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await tx.insertInto('command_queue').values(rows.slice(i, i + INSERT_BATCH)).execute();
+  }
 }
 
 function validate(command: NewCommand): void {
@@ -165,34 +201,12 @@ export function commandQueue<DB extends CommandQueueDatabase>(
 
   return {
     async enqueue(enrollmentIds, command) {
-      validate(command);
+      const payload = checkedPayload(command);
       const ids = [...new Set(enrollmentIds)];
       if (ids.length === 0) return [];
-      const payload = json(command.payload, 'payload');
       const now = iso(clock.now());
-      const rows: Insertable<CommandQueueTable>[] = ids.map((enrollmentId) => ({
-        uuid: randomUUID(),
-        enrollment_id: enrollmentId,
-        platform: command.platform,
-        request_type: command.requestType,
-        payload,
-        priority: command.priority ?? 0,
-        state: 'pending',
-        created_at: now,
-        not_before: now,
-        sent_at: null,
-        expires_at: command.expiresAt ? iso(command.expiresAt) : null,
-        finished_at: null,
-        deliveries: 0,
-        not_now_count: 0,
-        response: null,
-        error_chain: null,
-      }));
-      await db.transaction().execute(async (tx) => {
-        for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-          await tx.insertInto('command_queue').values(rows.slice(i, i + INSERT_BATCH)).execute();
-        }
-      });
+      const rows = ids.map((enrollmentId) => newCommandRow(enrollmentId, command, payload, now));
+      await db.transaction().execute((tx) => insertCommandRows(tx, rows));
       return rows.map((r) => toQueuedCommand({ ...r, seq: 0 } as Row));
     },
 

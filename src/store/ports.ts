@@ -16,10 +16,14 @@ import { appleEnrollmentStore } from './apple-enrollments.js';
 import { pushCertificateStore } from './push-certificates.js';
 import { windowsEnrollmentStore, windowsSignInTokenStore } from './windows-enrollments.js';
 import { deviceActionStore, deviceRecordRemover } from './device-actions.js';
+import { deviceActionQueue } from './bulk-device-actions.js';
 import { deviceInventoryStore } from './device-inventory.js';
 import { windowsInventoryStore } from './windows-inventory.js';
 import { compliancePolicyStore, complianceStateStore } from './compliance.js';
 import { deviceConfigurationStore } from './configuration-profiles.js';
+import { complianceActionStore } from './compliance-actions.js';
+import { notificationTemplateStore } from './notification-templates.js';
+import { configurationDeliveryStore } from './configuration-delivery.js';
 
 export function storePorts(database: Database) {
   const { db, dialect } = database;
@@ -42,12 +46,16 @@ export function storePorts(database: Database) {
     windowsEnrollments: windowsEnrollmentStore(db),
     windowsSignInTokens: windowsSignInTokenStore(db),
     deviceActions: deviceActionStore(db),
+    actionQueue: deviceActionQueue(db),
     deviceRecords: deviceRecordRemover(db),
     deviceInventory: deviceInventoryStore(db),
     windowsInventory: windowsInventoryStore(db),
     compliancePolicies: compliancePolicyStore(db),
-    complianceStates: complianceStateStore(db),
+    complianceStates: complianceStateStore(db, dialect),
+    complianceActions: complianceActionStore(db),
+    notificationTemplates: notificationTemplateStore(db),
     deviceConfigurations: deviceConfigurationStore(db),
+    configurationDelivery: configurationDeliveryStore(db),
   };
 }
 

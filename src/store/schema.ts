@@ -13,6 +13,8 @@ import type { WindowsInventoryColumn } from './schema-windows-inventory.js';
 import type { WindowsEnrollmentWnsColumns } from './schema-wns.js';
 import type { CompliancePoliciesTable, CompliancePolicyAssignmentsTable, DeviceComplianceStatesTable } from './schema-compliance.js';
 import type { DeviceConfigurationsTable } from './schema-configuration.js';
+import type { DeviceConfigurationAssignmentsTable, DeviceConfigurationStatesTable } from './schema-configuration-delivery.js';
+import type { ComplianceActionRunsTable, LocalizedNotificationMessagesTable, NotificationMessageTemplatesTable } from './schema-compliance-actions.js';
 
 export interface ManagedDevicesTable {
   id: string;
@@ -199,4 +201,9 @@ export interface Schema {
   compliance_policy_assignments: CompliancePolicyAssignmentsTable;
   device_compliance_states: DeviceComplianceStatesTable;
   device_configurations: DeviceConfigurationsTable;
+  device_configuration_assignments: DeviceConfigurationAssignmentsTable;
+  device_configuration_states: DeviceConfigurationStatesTable;
+  notification_message_templates: NotificationMessageTemplatesTable;
+  localized_notification_messages: LocalizedNotificationMessagesTable;
+  compliance_action_runs: ComplianceActionRunsTable;
 }

@@ -8,6 +8,7 @@ import { ping, type Database } from '../../src/store/database.js';
 import { storePorts } from '../../src/store/ports.js';
 import { makeCore, type Core } from '../../src/core/deps.js';
 import { systemClock } from '../../src/core/clock.js';
+import { caProfileSigner } from '../../src/core/configuration/profile-signer.js';
 import type { Authenticator, Principal, ResourceOperation } from '../../src/core/auth/principal.js';
 import { allScope } from '../../src/core/rbac/scope.js';
 
@@ -31,8 +32,8 @@ export interface TestApp {
 }
 
 /** Builds the app (not yet ready, so a test may add routes before its first inject). */
-export async function testApp(database: Database, options: { authenticator?: Authenticator } & Pick<HttpDeps, 'ca' | 'devices'> = {}): Promise<TestApp> {
-  const core = makeCore(storePorts(database), systemClock);
+export async function testApp(database: Database, options: { authenticator?: Authenticator } & Pick<HttpDeps, 'ca' | 'devices' | 'webRoot'> = {}): Promise<TestApp> {
+  const core = makeCore(storePorts(database), systemClock, options.ca ? { deliverySettings: { organization: 'Steward', signer: caProfileSigner(options.ca, systemClock) } } : {});
   const logs: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } });
   const app = await buildHttp({
@@ -45,6 +46,7 @@ export async function testApp(database: Database, options: { authenticator?: Aut
     core,
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.devices ? { devices: options.devices } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return { app, logs, core };
 }

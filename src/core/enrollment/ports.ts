@@ -86,6 +86,11 @@ export interface AppleEnrollment {
 export interface AppleEnrollmentStore {
   create(enrollment: AppleEnrollment): Promise<void>;
   get(id: string): Promise<AppleEnrollment | undefined>;
+  /**
+   * The enrollment and whether the command queue has a command due for it now (one its `next`
+   * would hand out), in one statement: what a device's Idle message needs, in one round trip.
+   */
+  getForConnect(id: string, now: Date): Promise<{ enrollment: AppleEnrollment; commandDue: boolean } | undefined>;
   /** The active (not unenrolled) enrollment a UDID belongs to. */
   activeByUdid(udid: string): Promise<AppleEnrollment | undefined>;
   /** Writes the changed fields; returns the enrollment as stored after, or undefined if absent. */

@@ -9,6 +9,7 @@
 // POST …/syncDevice       RemoteTasks_SyncDevice      POST …/locateDevice     RemoteTasks_LocateDevice
 // POST …/enableLostMode   { message, phoneNumber, footer } (Graph beta)        RemoteTasks_EnableLostMode
 // POST …/disableLostMode  RemoteTasks_DisableLostMode
+// POST …/setDeviceName    { deviceName } (Graph beta)                          RemoteTasks_SetDeviceName
 // DELETE /deviceManagement/managedDevices/{id}                ManagedDevices_Delete
 // GET  /deviceManagement/managedDevices/{id}/detectedApps     ManagedDevices_Read (Graph beta's navigation)
 //
@@ -31,9 +32,10 @@ import { invalidInput } from '../../core/errors.js';
 import type { Core } from '../../core/deps.js';
 import type { AuditTrail } from '../audit-trail.js';
 import { decodeBody } from './body.js';
+import { executeActionRoutes } from './execute-action.js';
 import { contextUrl, graphVersion, nextLink, queryOptions } from './collection.js';
 
-export type DeviceActionRouteDeps = Pick<Core, 'devices' | 'commands' | 'deviceActions' | 'deviceRecords' | 'deviceInventory' | 'appleEnrollments' | 'windowsEnrollments' | 'windowsInventory' | 'waker' | 'clock'> & { audit: AuditTrail };
+export type DeviceActionRouteDeps = Pick<Core, 'devices' | 'commands' | 'deviceActions' | 'actionQueue' | 'deviceRecords' | 'deviceInventory' | 'appleEnrollments' | 'windowsEnrollments' | 'windowsInventory' | 'waker' | 'clock'> & { audit: AuditTrail };
 
 const ENTITY_SET = 'deviceManagement/managedDevices';
 
@@ -54,7 +56,7 @@ function body<T extends z.ZodRawShape>(shape: T, body: unknown, action: string):
   return decodeBody(z.object(shape).strict(), body ?? {}, `${action} request`);
 }
 
-const simple = (action: Exclude<RemoteActionName, 'remoteLock' | 'wipe' | 'enableLostMode'>, permission: ResourceOperation, summary: string): ActionRoute => ({
+const simple = (action: Exclude<RemoteActionName, 'remoteLock' | 'wipe' | 'enableLostMode' | 'setDeviceName'>, permission: ResourceOperation, summary: string): ActionRoute => ({
   permission,
   summary,
   decode: (b) => {
@@ -106,6 +108,15 @@ export const ACTION_ROUTES: Readonly<Record<RemoteActionName, ActionRoute>> = {
     audited: (r) => (r.action === 'enableLostMode' ? strip({ message: r.message, phoneNumber: r.phoneNumber, footer: r.footer }) : {}),
   },
   disableLostMode: simple('disableLostMode', 'Microsoft.Intune_RemoteTasks_DisableLostMode', 'Take the device out of lost mode'),
+  setDeviceName: {
+    permission: 'Microsoft.Intune_RemoteTasks_SetDeviceName',
+    summary: 'Rename the device (Graph beta): supervised iOS/iPadOS, macOS, Windows (applies at the next restart)',
+    decode: (b) => {
+      const p = body({ deviceName: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters') }, b, 'setDeviceName');
+      return { action: 'setDeviceName', deviceName: p.deviceName };
+    },
+    audited: (r) => (r.action === 'setDeviceName' ? { deviceName: r.deviceName } : {}),
+  },
 };
 
 /** The planners of every platform Steward manages; Windows adds its own here. */
@@ -170,6 +181,9 @@ export const deviceActionRoutes: FastifyPluginAsync<{ deps: DeviceActionRouteDep
       activity, category: 'Device', operation,
       resource: { type: 'ManagedDevice', id: device.id, displayName: device.deviceName, ...(operation === 'Delete' ? { before: after } : { after }) },
     });
+
+  // Many devices at once: POST …/managedDevices/executeAction (Graph beta), in execute-action.ts.
+  await app.register(executeActionRoutes, { deps, publicUrl });
 
   for (const [name, route] of Object.entries(ACTION_ROUTES) as [RemoteActionName, ActionRoute][]) {
     app.post<{ Params: { id: string } }>(`/deviceManagement/managedDevices/:id/${name}`, {

@@ -1,6 +1,6 @@
 // Reading a CMS SignedData (RFC 5652 §3, §5.1–5.3) from untrusted DER, field by field and bounded:
 // the parse behind signed-data.ts's verifySignedData. No signature is checked here.
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import {
   children, concat, decodeObjectIdentifier, equalBytes, expectTlv, readObjectIdentifier, readOctetString, readTlv, readWhole, type Tlv,
 } from './der.js';
@@ -190,12 +190,27 @@ export function certificateFields(der: Uint8Array, what: string): { issuer: Uint
   return { issuer, serialNumber, ...(subjectKeyIdentifier && { subjectKeyIdentifier }) };
 }
 
+/**
+ * Public keys of certificates seen lately, by the SHA-256 of the certificate's exact DER: parsing
+ * an X.509 certificate costs about 0.1 ms, and a device sends the same one with every signed
+ * message. Bounded; the oldest entry goes first. Only keys that parsed are kept.
+ */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 20_000;
+
 export function publicKeyOf(certificateDer: Uint8Array, what: string): KeyObject {
+  const id = createHash('sha256').update(certificateDer).digest('base64');
+  const known = keys.get(id);
+  if (known) return known;
+  let key: KeyObject;
   try {
-    return new X509Certificate(certificateDer).publicKey;
+    key = new X509Certificate(certificateDer).publicKey;
   } catch (err) {
     throw malformed(`${what} does not parse: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+  keys.set(id, key);
+  return key;
 }
 
 export function isOneValue(der: Uint8Array): boolean {

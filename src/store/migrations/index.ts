@@ -17,6 +17,8 @@ import { migration as m0014 } from './0014-windows-inventory.js';
 import { migration as m0015 } from './0015-compliance.js';
 import { migration as m0016 } from './0016-configuration.js';
 import { migration as m0017 } from './0017-wns.js';
+import { migration as m0018 } from './0018-configuration-delivery.js';
+import { migration as m0019 } from './0019-compliance-actions.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -36,4 +38,6 @@ export const migrations: Record<string, StewardMigration> = {
   '0015-compliance': m0015,
   '0016-configuration': m0016,
   '0017-wns': m0017,
+  '0018-configuration-delivery': m0018,
+  '0019-compliance-actions': m0019,
 };

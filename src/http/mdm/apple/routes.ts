@@ -77,17 +77,23 @@ export const appleMdmRoutes: FastifyPluginAsync<{ deps: AppleMdmDeps }> = async 
       const identity = await identifyDevice(deps.identity, req.headers, body);
       req.markAuthorized();
       const report = decodeCommandReport(body);
-      const enrollment = await core.appleEnrollments.get(identity.enrollmentId);
+      const now = core.clock.now();
+      // The enrollment and whether anything is due, in one statement: most messages are an Idle
+      // with nothing queued, and end here.
+      const found = await core.appleEnrollments.getForConnect(identity.enrollmentId, now);
+      const enrollment = found?.enrollment;
       if (!enrollment || enrollment.state !== 'enrolled') throw new StewardError('device-identity', `enrollment ${identity.enrollmentId} is not enrolled (${enrollment?.state ?? 'unknown'})`);
       if (enrollment.identitySerial !== identity.identitySerial) throw new StewardError('device-identity', 'the identity certificate is not the one bound at Authenticate');
       const deviceId = report.UDID ?? report.EnrollmentID;
       if (deviceId !== enrollment.udid) throw new StewardError('device-identity', `the report names device ${String(deviceId)}, but this identity belongs to another device`);
       // The user channel (macOS): Steward queues nothing there.
       if (report.EnrollmentUserID !== undefined || report.UserID !== undefined) return await reply.code(200).send();
-      const out = await answerConnect({ queue: core.commands, clock: core.clock, results: deps.results }, { enrollmentId: enrollment.id, report: commandReportOf(report) });
+      const reported = commandReportOf(report);
+      const out = reported === 'idle' && found?.commandDue === false
+        ? { recorded: undefined, next: undefined }
+        : await answerConnect({ queue: core.commands, clock: core.clock, results: deps.results }, { enrollmentId: enrollment.id, report: reported });
       if (out.recorded === 'unknown') req.log.warn({ enrollmentId: enrollment.id, status: report.Status }, 'report for a command this device was never sent');
       // The last check-in, to the minute: a write on every message would cost more than the rest.
-      const now = core.clock.now();
       if (enrollment.lastSeenAt === null || now.getTime() - Date.parse(enrollment.lastSeenAt) >= TOUCH_EVERY_MS) await core.appleEnrollments.touch(enrollment.id, now);
       if (!out.next) return await reply.code(200).send();
       return await reply.type('application/xml').send(Buffer.from(encodeCommand(appleCommandOf(out.next))));
