@@ -5,7 +5,7 @@
 // the iPhone. On a Windows PC's browser the Enroll page offers the ms-device-enrollment: link and
 // the Settings path; a person without a license is told why not. axe-core checks every page.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { assignLicense } from '../../src/core/directory/assign-license.js';
@@ -15,11 +15,10 @@ import { SimulatedAppleDevice } from '../../sim/apple/device.js';
 import { injectTransport, type Transport } from '../../sim/apple/transport.js';
 import { bearer } from '../support/http.js';
 import { nonInventory } from '../support/portal.js';
-import { aPerson, assertAccessible, signIn, webSuite, type WebSuite } from './harness.js';
+import { aPerson, assertAccessible, screenshot, signIn, webSuite, type WebSuite } from './harness.js';
 
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 const WINDOWS_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0';
-const SHOTS = new URL('../../docs/screenshots/', import.meta.url);
 
 async function browserOn(w: WebSuite, userAgent: string, phone: boolean): Promise<{ context: BrowserContext; page: Page }> {
   const context = await w.browser.newContext({
@@ -49,7 +48,6 @@ describe('company portal in a browser', () => {
   const w = webSuite();
 
   it('a person enrolls their iPhone from the portal on a phone, sees what to fix, and locks it with the keyboard', async () => {
-    mkdirSync(SHOTS, { recursive: true });
     const person = await licensedPerson(w, 'pat');
     const { context, page } = await browserOn(w, IPHONE_UA, true);
     try {
@@ -65,7 +63,7 @@ describe('company portal in a browser', () => {
       await page.getByRole('heading', { name: 'Enroll an iPhone or iPad' }).waitFor();
       await assertAccessible(page, 'the Enroll page on an iPhone');
       await assertFitsWidth(page, 'the Enroll page');
-      await page.screenshot({ path: new URL('portal-enroll-iphone.png', SHOTS).pathname, fullPage: true });
+      await screenshot(page, 'portal-enroll-iphone');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the enrollment profile' }).click()]);
       assert.match(download.suggestedFilename(), /\.mobileconfig$/);
       const profile = readFileSync(await download.path());
@@ -101,7 +99,7 @@ describe('company portal in a browser', () => {
       await card.getByRole('listitem').filter({ hasText: 'Update iOS to 19.0 or later: Settings > General > Software Update.' }).waitFor();
       await assertAccessible(page, 'My devices with a noncompliant iPhone');
       await assertFitsWidth(page, 'My devices');
-      await page.screenshot({ path: new URL('portal-my-devices.png', SHOTS).pathname, fullPage: true });
+      await screenshot(page, 'portal-my-devices');
 
       // Lock, with the keyboard: the button, then Enter in the confirmation (Lock has the focus).
       await card.getByRole('button', { name: 'Lock' }).focus();
@@ -109,7 +107,7 @@ describe('company portal in a browser', () => {
       const dialog = page.getByRole('dialog', { name: `Lock ${name}?` });
       await dialog.waitFor();
       await assertAccessible(page, 'the lock confirmation');
-      await page.screenshot({ path: new URL('portal-lock-confirm.png', SHOTS).pathname });
+      await screenshot(page, 'portal-lock-confirm');
       assert.equal(await page.evaluate('document.activeElement?.closest("dialog") ? document.activeElement.textContent : null'), 'Lock', 'the confirm button has the focus');
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: 'Lock sent' }).waitFor();
@@ -169,7 +167,7 @@ describe('company portal in a browser', () => {
       await page.getByText('Settings > Accounts > Access work or school > Connect').waitFor();
       await page.getByText('mdm.example.test', { exact: true }).waitFor();
       await assertAccessible(page, 'the Enroll page on a PC');
-      await page.screenshot({ path: new URL('portal-enroll-windows.png', SHOTS).pathname, fullPage: true });
+      await screenshot(page, 'portal-enroll-windows');
       // The person picks another kind of device: the Mac's steps.
       await page.getByLabel('Kind of device').selectOption('macOS');
       await page.getByRole('heading', { name: 'Enroll a Mac' }).waitFor();
