@@ -8,6 +8,7 @@ import { heldScopeTags, type Scope } from '../rbac/scope.js';
 import type { PolicyInput } from './decode-policy.js';
 import type { AssignmentTarget, CompliancePolicy, CompliancePolicyType, PolicyAssignment } from './policy.js';
 import { reevaluateForPolicy, type ComplianceDeps } from './reevaluate.js';
+import { checkedAssignments } from '../assignments/assign.js';
 
 function visible(policy: CompliancePolicy, scope: Scope): boolean {
   const held = heldScopeTags(scope);
@@ -76,18 +77,7 @@ export async function deletePolicy(deps: ComplianceDeps, input: { id: string; sc
 /** Replaces the policy's assignments (Graph's assign action) and returns them. */
 export async function assignPolicy(deps: ComplianceDeps, input: { id: string; targets: readonly AssignmentTarget[]; scope: Scope }): Promise<{ policy: CompliancePolicy; assignments: PolicyAssignment[] }> {
   const policy = await getPolicy(deps, input);
-  const seen = new Set<string>();
-  const assignments: PolicyAssignment[] = [];
-  for (const target of input.targets) {
-    const key = 'groupId' in target ? `${target.kind}:${target.groupId}` : target.kind;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    assignments.push({ id: `${policy.id}_${key.replace(':', '_')}`, target });
-  }
-  const groupIds = [...new Set(assignments.flatMap((a) => ('groupId' in a.target ? [a.target.groupId] : [])))];
-  const known = new Set((await deps.groups.getMany(groupIds)).map((g) => g.id));
-  const unknown = groupIds.find((g) => !known.has(g));
-  if (unknown !== undefined) throw invalidInput(`assignments: no group has id '${unknown}'.`, 'assignments');
+  const assignments = await checkedAssignments(deps.groups, policy.id, input.targets);
   const affected = await statedDevices(deps, policy.id);
   await deps.compliancePolicies.setAssignments(policy.id, assignments, deps.clock.now());
   const after = { ...policy, assignments };

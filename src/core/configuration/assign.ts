@@ -1,9 +1,9 @@
 // Graph's assign action on a configuration profile, and the profile changes that reconcile the
 // devices they touch: an assign (the devices that had the profile and those it reaches now), an
 // edit (a new version goes to every device that has it), a delete (removed from each device).
-import { invalidInput } from '../errors.js';
 import type { Scope } from '../rbac/scope.js';
 import type { AssignmentTarget, PolicyAssignment } from '../assignments/targets.js';
+import { checkedAssignments } from '../assignments/assign.js';
 import type { GroupStore } from '../directory/ports.js';
 import {
   deleteDeviceConfiguration, getDeviceConfiguration, updateDeviceConfiguration, type DeviceConfigurationDeps,
@@ -19,18 +19,7 @@ export async function assignDeviceConfiguration(
   input: { id: string; targets: readonly AssignmentTarget[]; scope: Scope },
 ): Promise<{ profile: DeviceConfiguration; before: PolicyAssignment[]; assignments: PolicyAssignment[] }> {
   const profile = await getDeviceConfiguration(deps, input);
-  const seen = new Set<string>();
-  const assignments: PolicyAssignment[] = [];
-  for (const target of input.targets) {
-    const key = 'groupId' in target ? `${target.kind}:${target.groupId}` : target.kind;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    assignments.push({ id: `${profile.id}_${key.replace(':', '_')}`, target });
-  }
-  const groupIds = [...new Set(assignments.flatMap((a) => ('groupId' in a.target ? [a.target.groupId] : [])))];
-  const known = new Set((await deps.groups.getMany(groupIds)).map((g) => g.id));
-  const unknown = groupIds.find((g) => !known.has(g));
-  if (unknown !== undefined) throw invalidInput(`assignments: no group has id '${unknown}'.`, 'assignments');
+  const assignments = await checkedAssignments(deps.groups, profile.id, input.targets);
   const before = await deps.configurationDelivery.assignments(profile.id);
   await deps.configurationDelivery.setAssignments(profile.id, assignments);
   await reconcileConfiguration(deps, profile.id, SUPPORTED_TYPES[profile.odataType]?.platform);
