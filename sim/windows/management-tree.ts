@@ -31,6 +31,12 @@ export interface PCHardware {
   domainName: string;
   /** The person at the PC has set a PIN (RemoteLock answers 405 without one). */
   hasPin: boolean;
+  /**
+   * A password is required to sign in without any MDM policy (set locally or by Group Policy):
+   * what Policy/Result/DeviceLock/DevicePasswordEnabled reports (0) unless an MDM server has
+   * set Policy/Config/DeviceLock/DevicePasswordEnabled, whose value then wins.
+   */
+  devicePasswordEnabled: boolean;
 }
 
 export function defaultHardware(overrides: Partial<PCHardware> = {}): PCHardware {
@@ -54,6 +60,7 @@ export function defaultHardware(overrides: Partial<PCHardware> = {}): PCHardware
     antivirusSignatureStatus: 1,
     domainName: '',
     hasPin: true,
+    devicePasswordEnabled: true,
     ...overrides,
   };
 }
@@ -71,6 +78,9 @@ export interface ExecEffect {
 export type Answer = { status: string; format?: string; data?: string };
 
 const isMobileOrHolographic = (edition: number) => [104, 133, 135, 136].includes(edition);
+
+const DEVICE_PASSWORD_CONFIG = './vendor/msft/policy/config/devicelock/devicepasswordenabled';
+const DEVICE_PASSWORD_RESULT = './vendor/msft/policy/result/devicelock/devicepasswordenabled';
 
 /** The same node however a server writes it: case-insensitive, ./Device/… as ./… . */
 export function canonical(uri: string): string {
@@ -133,6 +143,11 @@ export class ManagementTree {
   }
 
   get(uri: string): Answer {
+    // Policy CSP Result: the value in effect, from the MDM policy when one is set, else the PC's own (0 enabled, 1 disabled).
+    if (canonical(uri) === DEVICE_PASSWORD_RESULT) {
+      const configured = this.nodes.get(DEVICE_PASSWORD_CONFIG)?.value;
+      return { status: '200', format: 'int', data: configured ?? (this.hardware.devicePasswordEnabled ? '0' : '1') };
+    }
     const node = this.nodes.get(canonical(uri));
     return node ? { status: '200', format: node.format, data: node.value } : { status: '404' };
   }
@@ -140,7 +155,7 @@ export class ManagementTree {
   replace(uri: string, data: string | undefined, format: string | undefined): Answer {
     const key = canonical(uri);
     // DevDetail: "you can't use the Replace command unless the node already exists"; most of it is read-only.
-    if (key.startsWith('./devdetail/') || key.startsWith('./devinfo/') || key.startsWith('./vendor/msft/devicestatus/')) return { status: '405' };
+    if (key.startsWith('./devdetail/') || key.startsWith('./devinfo/') || key.startsWith('./vendor/msft/devicestatus/') || key.startsWith('./vendor/msft/policy/result/')) return { status: '405' };
     this.nodes.set(key, { format: (format as NodeValue['format'] | undefined) ?? 'chr', value: data ?? '' });
     return { status: '200' };
   }
@@ -159,6 +174,17 @@ export class ManagementTree {
     this.nodes.delete(key);
     for (const k of below) this.nodes.delete(k);
     return { status: '200' };
+  }
+
+  /** Windows Update installed a newer build: DevDetail/SwV reports it from now on. */
+  installUpdate(osVersion: string): void {
+    this.hardware.osVersion = osVersion;
+    this.nodes.set(canonical('./DevDetail/SwV'), { format: 'chr', value: osVersion });
+  }
+
+  /** The person (or a local policy) turns the sign-in password on or off, outside MDM. */
+  setDevicePassword(enabled: boolean): void {
+    this.hardware.devicePasswordEnabled = enabled;
   }
 
   /** The nodes under a path (what a Wi-Fi profile or an account holds), by their canonical URI. */

@@ -1,11 +1,13 @@
-// windows10CompliancePolicy on a Windows PC, from the DeviceStatus and DevDetail CSPs
+// windows10CompliancePolicy on a Windows PC, from the DeviceStatus, DevDetail and Policy CSPs
 // (core/windows/inventory-ports.ts). A fact the PC has not reported yet is unknown; a node the PC
 // says it does not have (null) is notApplicable, except the TPM, whose absence fails tpmRequired.
 // Evaluated: OS minimum/maximum and validOperatingSystemBuildRanges (osVersion, as
 // '10.0.22631.2861'), bitLockerEnabled and storageRequireEncryption (EncryptionCompliance),
 // secureBootEnabled, tpmRequired, activeFirewallRequired, antivirusRequired and defenderEnabled
 // (Antivirus/Status 0: on and monitoring), antiSpywareRequired, signatureOutOfDate (signatures up
-// to date). Password settings, code integrity, early-launch antimalware, Defender version and
+// to date), passwordRequired (the device lock in effect: Policy CSP Result DeviceLock/
+// DevicePasswordEnabled, set by a passwordRequired configuration profile as Intune remediates).
+// The other password settings, code integrity, early-launch antimalware, Defender version and
 // real-time protection, mobile OS versions, Configuration Manager and threat-protection levels are
 // not reported by these CSPs: notApplicable.
 import { compareVersions, osVersionResults } from './os-version.js';
@@ -17,11 +19,11 @@ const T = 'windows10CompliancePolicy';
 
 export const evaluatedWindowsSettings = [
   'osMinimumVersion', 'osMaximumVersion', 'validOperatingSystemBuildRanges', 'bitLockerEnabled', 'storageRequireEncryption', 'secureBootEnabled',
-  'tpmRequired', 'activeFirewallRequired', 'antivirusRequired', 'defenderEnabled', 'antiSpywareRequired', 'signatureOutOfDate',
+  'tpmRequired', 'activeFirewallRequired', 'antivirusRequired', 'defenderEnabled', 'antiSpywareRequired', 'signatureOutOfDate', 'passwordRequired',
 ] as const;
 
 const notReported = [
-  'passwordRequired', 'passwordBlockSimple', 'passwordRequiredToUnlockFromIdle', 'passwordMinutesOfInactivityBeforeLock', 'passwordExpirationDays',
+  'passwordBlockSimple', 'passwordRequiredToUnlockFromIdle', 'passwordMinutesOfInactivityBeforeLock', 'passwordExpirationDays',
   'passwordMinimumLength', 'passwordMinimumCharacterSetCount', 'passwordRequiredType', 'passwordPreviousPasswordBlockCount', 'requireHealthyDeviceReport',
   'earlyLaunchAntiMalwareDriverEnabled', 'codeIntegrityEnabled', 'mobileOsMinimumVersion', 'mobileOsMaximumVersion', 'configurationManagerComplianceRequired',
   'deviceThreatProtectionEnabled', 'rtpEnabled', 'defenderVersion', 'deviceCompliancePolicyScript', 'customComplianceRequired', 'wslDistributions',
@@ -33,7 +35,9 @@ const onWhenZero = (code: number | null | undefined): boolean | null | undefined
 export function evaluateWindows(settings: Record<string, unknown>, facts: DeviceFacts): SettingResult[] {
   const w = facts.windows;
   const fact = <K extends keyof NonNullable<typeof w>>(k: K) => (w ? w[k] : undefined);
-  const out: SettingResult[] = [...osVersionResults(T, facts.device.osVersion, settings)];
+  const out: SettingResult[] = [];
+  if (settings.passwordRequired === true) out.push(requireTrue(T, 'passwordRequired', fact('devicePasswordEnabled')));
+  out.push(...osVersionResults(T, facts.device.osVersion, settings));
   const ranges = settings.validOperatingSystemBuildRanges;
   if (Array.isArray(ranges) && ranges.length > 0) {
     const v = facts.device.osVersion;

@@ -88,20 +88,23 @@ describe('compliance evaluation', () => {
       antiSpywareRequired: true, signatureOutOfDate: true, osMinimumVersion: '10.0.22631', passwordRequired: true, codeIntegrityEnabled: true,
       validOperatingSystemBuildRanges: [{ lowestVersion: '10.0.22631.0', highestVersion: '10.0.22631.9999' }],
     });
-    const healthy: WindowsFacts = { encryptionCompliant: true, secureBootState: 'enabled', tpmSpecificationVersion: '2.0', firewallStatus: 0, antivirusStatus: 0, antispywareStatus: 0, antivirusSignatureStatus: 1 };
+    const healthy: WindowsFacts = { encryptionCompliant: true, secureBootState: 'enabled', tpmSpecificationVersion: '2.0', firewallStatus: 0, antivirusStatus: 0, antispywareStatus: 0, antivirusSignatureStatus: 1, devicePasswordEnabled: true };
     const win = { operatingSystem: 'Windows', osVersion: '10.0.22631.2861' };
     assert.deepEqual(states(p, facts(win, null, healthy)), {
       osMinimumVersion: 'compliant', validOperatingSystemBuildRanges: 'compliant', bitLockerEnabled: 'compliant', secureBootEnabled: 'compliant', tpmRequired: 'compliant',
       activeFirewallRequired: 'compliant', antivirusRequired: 'compliant', defenderEnabled: 'compliant', antiSpywareRequired: 'compliant', signatureOutOfDate: 'compliant',
-      passwordRequired: 'notApplicable', codeIntegrityEnabled: 'notApplicable',
+      passwordRequired: 'compliant', codeIntegrityEnabled: 'notApplicable',
     });
-    const unhealthy: WindowsFacts = { encryptionCompliant: false, secureBootState: 'disabled', tpmSpecificationVersion: null, firewallStatus: 1, antivirusStatus: 2, antispywareStatus: null, antivirusSignatureStatus: 0 };
+    const unhealthy: WindowsFacts = { encryptionCompliant: false, secureBootState: 'disabled', tpmSpecificationVersion: null, firewallStatus: 1, antivirusStatus: 2, antispywareStatus: null, antivirusSignatureStatus: 0, devicePasswordEnabled: false };
     assert.deepEqual(states(p, facts({ ...win, osVersion: '10.0.19045.3803' }, null, unhealthy)), {
       osMinimumVersion: 'nonCompliant', validOperatingSystemBuildRanges: 'nonCompliant', bitLockerEnabled: 'nonCompliant', secureBootEnabled: 'nonCompliant', tpmRequired: 'nonCompliant',
       activeFirewallRequired: 'nonCompliant', antivirusRequired: 'nonCompliant', defenderEnabled: 'nonCompliant', antiSpywareRequired: 'notApplicable', signatureOutOfDate: 'nonCompliant',
-      passwordRequired: 'notApplicable', codeIntegrityEnabled: 'notApplicable',
+      passwordRequired: 'nonCompliant', codeIntegrityEnabled: 'notApplicable',
     });
     assert.equal(states(p, facts(win, null, undefined)).secureBootEnabled, 'unknown');
+    assert.equal(states(p, facts(win, null, undefined)).passwordRequired, 'unknown');
+    // A PC without the Policy CSP's node (404): not reported by the platform.
+    assert.equal(states(p, facts(win, null, { ...healthy, devicePasswordEnabled: null })).passwordRequired, 'notApplicable');
   });
 
   describe('overall complianceState', () => {

@@ -73,9 +73,13 @@ describe('inventory from DevDetail and DeviceStatus answers', () => {
         { target: './Vendor/MSFT/DeviceStatus/Firewall/Status', data: '1' },
         { target: './Vendor/MSFT/DeviceStatus/DomainName', data: '' },
         { target: './Vendor/MSFT/DeviceStatus/OS/Mode', data: 'garbage' },
+        { target: './Device/Vendor/MSFT/Policy/Result/DeviceLock/DevicePasswordEnabled', data: '0' },
       ],
     });
     assert.deepEqual(fields, { osVersion: '10.0.22631.4460', manufacturer: 'Contoso', model: 'Laptop 14', serialNumber: 'SN-1', physicalMemoryInBytes: 8192 * 1024 * 1024, isEncrypted: false });
-    assert.deepEqual(facts, { totalRamMb: 8192, encryptionCompliant: false, secureBootState: 'disabled', firewallStatus: 1, domainName: '' });
+    assert.deepEqual(facts, { totalRamMb: 8192, encryptionCompliant: false, secureBootState: 'disabled', firewallStatus: 1, domainName: '', devicePasswordEnabled: true });
+    // DevicePasswordEnabled's 1 (the default) is "not required": the CSP's inverted sense.
+    const off = inventoryFromResponse({ statuses: [{ code: '200' }], results: [{ target: './Vendor/MSFT/Policy/Result/DeviceLock/DevicePasswordEnabled', data: '1' }] });
+    assert.deepEqual(off.facts, { devicePasswordEnabled: false });
   });
 });

@@ -7,14 +7,14 @@
 // could not reach the PC any sooner. syncDevice queues it at once, for the next poll.
 //
 // One Get per group of nodes that appear together (a node a PC lacks answers 404 for its item,
-// and a group with one new node must not cost the older nodes' answers): five commands, not one
-// per node, to keep the queue's rows per refresh near Apple's six.
+// and a group with one new node must not cost the older nodes' answers): a few commands, not one
+// per node, to keep the queue's rows per refresh near Apple's six (six here).
 import type { Clock } from '../clock.js';
 import type { CommandQueue, NewCommand, QueuedCommand } from '../commands/ports.js';
 import type { DeviceInventoryStore } from '../apple/inventory-ports.js';
 import { INVENTORY_COMMAND_TTL_MS, type InventoryReason } from '../apple/inventory-commands.js';
 import { INVENTORY_REFRESH_MS } from '../apple/refresh-inventory.js';
-import { DEV_DETAIL, DEV_INFO, DEVICE_STATUS } from '../../protocol/windows/csp.js';
+import { DEV_DETAIL, DEV_INFO, DEVICE_STATUS, POLICY_RESULT } from '../../protocol/windows/csp.js';
 import { syncml, windowsCommand } from './command-payload.js';
 
 const PRIORITY: Record<InventoryReason, number> = { syncDevice: 5, enrollment: 1, scheduled: 0 };
@@ -34,6 +34,8 @@ export const INVENTORY_GETS: readonly (readonly string[])[] = [
   [DEVICE_STATUS.tpmSpecificationVersion, DEVICE_STATUS.vbsHardwareRequirements, DEVICE_STATUS.vbsStatus, DEVICE_STATUS.credentialGuardStatus],
   // A desktop has no battery.
   [DEVICE_STATUS.batteryStatus, DEVICE_STATUS.batteryEstimatedChargeRemaining, DEVICE_STATUS.batteryEstimatedRuntime],
+  // The device lock in effect (Policy CSP Result), which passwordRequired compliance reads.
+  [POLICY_RESULT.devicePasswordEnabled],
 ];
 
 /** Every LocURI the inventory reads. */

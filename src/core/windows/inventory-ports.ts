@@ -56,6 +56,8 @@ export interface WindowsFacts {
   vbsStatus?: number | null;
   /** DeviceStatus/DeviceGuard/LsaCfgCredGuardStatus: 0 running. */
   credentialGuardStatus?: number | null;
+  /** Policy/Result/DeviceLock/DevicePasswordEnabled: true when a password is required to sign in (the node's 0). */
+  devicePasswordEnabled?: boolean | null;
   /** Alert 1224 LoginStatus at the last session: 'user', 'others' or 'none'. */
   loginStatus?: string | null;
   /** When the facts were last reported. */

@@ -1,7 +1,7 @@
 // What the answers to the inventory Gets fill: Graph's managedDevice properties and the Windows
 // facts compliance reads. Pure. Node meanings are the CSP pages' (devdetail-csp, devicestatus-csp).
 import type { ManagedDevice } from '../devices/managed-device.js';
-import { DEV_DETAIL, DEV_INFO, DEVICE_STATUS } from '../../protocol/windows/csp.js';
+import { DEV_DETAIL, DEV_INFO, DEVICE_STATUS, POLICY_RESULT } from '../../protocol/windows/csp.js';
 import { isSyncmlSuccess } from '../../protocol/windows/syncml-status.js';
 import type { WindowsCommandResponse } from './command-answer.js';
 import type { SecureBootState, WindowsFacts } from './inventory-ports.js';
@@ -51,6 +51,8 @@ const FACTS: ReadonlyMap<string, { key: FactKey; read: (v: string) => WindowsFac
   [DEVICE_STATUS.vbsHardwareRequirements, 'vbsHardwareRequirements', int],
   [DEVICE_STATUS.vbsStatus, 'vbsStatus', int],
   [DEVICE_STATUS.credentialGuardStatus, 'credentialGuardStatus', int],
+  // 0 means enabled: the CSP's inverted sense.
+  [POLICY_RESULT.devicePasswordEnabled, 'devicePasswordEnabled', (v: string) => (int(v) === 0 ? true : int(v) === 1 ? false : undefined)],
 ] as const).map(([uri, key, read]) => [nodeKey(uri), { key, read: read }]));
 
 /** How each node's text becomes a managedDevice property. */

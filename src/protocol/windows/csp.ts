@@ -62,6 +62,15 @@ export const DEVICE_STATUS = {
   credentialGuardStatus: `${DS}/DeviceGuard/LsaCfgCredGuardStatus`,
 } as const;
 
+/**
+ * Policy CSP Result nodes (policy-csp): the value in effect on the PC, whoever set it (an MDM
+ * policy, or the default when none did). Compliance reads the device lock from here.
+ */
+export const POLICY_RESULT = {
+  /** DeviceLock/DevicePasswordEnabled: 0 a password is required to sign in, 1 (the default) not: the CSP's inverted sense. */
+  devicePasswordEnabled: './Device/Vendor/MSFT/Policy/Result/DeviceLock/DevicePasswordEnabled',
+} as const;
+
 /** RemoteWipe: Exec on a node resets the PC; the status says whether the PC accepted it. */
 export const REMOTE_WIPE = {
   /** "Reset this PC > Remove everything"; power-cycling can interrupt it. */

@@ -74,7 +74,8 @@ for (const dialect of testDialects()) {
       assert.equal(facts?.tpmSpecificationVersion, null, 'no TPM: the PC said 404');
       assert.equal(facts?.batteryStatus, null, 'a desktop without battery: every item of that Get 404, one Status');
       const commands = await t.core.commands.forEnrollment(enrollmentId);
-      assert.deepEqual(commands.map((c) => c.state), ['acknowledged', 'acknowledged', 'acknowledged', 'acknowledged', 'acknowledged']);
+      assert.equal(facts?.devicePasswordEnabled, true, 'Policy/Result/DeviceLock/DevicePasswordEnabled 0: a password is required');
+      assert.deepEqual(commands.map((c) => c.state), INVENTORY_GETS.map(() => 'acknowledged'));
       const enrollment = await t.core.windowsEnrollments.get(enrollmentId);
       assert.ok(enrollment?.lastSeenAt, 'the session touched the enrollment');
 
