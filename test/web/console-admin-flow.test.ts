@@ -1,8 +1,10 @@
 // The admin's end-to-end flow in a real browser (issue 7, item 6): an admin signs in with an
-// authenticator code, creates an iOS compliance policy and a Wi-Fi profile and assigns them, makes
-// an enrollment profile whose link a simulated iPhone (sim/apple, Apple's real protocol) enrolls
-// with, sees the iPhone fall out of compliance and come back when the policy changes, and locks it
-// from the device page; the iPhone receives the DeviceLock command.
+// authenticator code, creates an iOS compliance policy and a Wi-Fi profile and assigns both to all
+// devices, makes an enrollment profile whose link a simulated iPhone (sim/apple, Apple's real
+// protocol) enrolls with; the iPhone receives the Wi-Fi profile (InstallProfile with the SSID
+// entered in the form) and the profile's page and the device's page show it succeeded; the admin
+// sees the iPhone fall out of compliance and come back when the policy changes, and locks it from
+// the device page; the iPhone receives the DeviceLock command.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { simulatedDevice } from '../support/apple.js';
@@ -32,7 +34,7 @@ describe('admin console: policy, profile, enrollment, compliance and lock', () =
     await page.getByText('Assignments saved.').waitFor();
     await page.getByTestId('assignment-summary').filter({ hasText: 'All devices' }).waitFor();
 
-    // A Wi-Fi profile for iOS, assigned when the server offers assignments for profiles.
+    // A Wi-Fi profile for iOS, assigned to all devices.
     await page.goto('/configuration-profiles/new');
     await page.getByLabel('Kind').selectOption('wifi');
     await page.getByLabel('Platform').selectOption('iOS');
@@ -42,14 +44,13 @@ describe('admin console: policy, profile, enrollment, compliance and lock', () =
     await page.getByLabel('Pre-shared key').fill('correct-horse-battery');
     await page.getByRole('button', { name: 'Create profile' }).click();
     await page.getByRole('heading', { name: 'Office Wi-Fi', level: 1 }).waitFor();
-    const saveProfileAssignments = page.getByRole('button', { name: 'Save assignments' });
-    await saveProfileAssignments.or(page.getByText('Assignments are not available for this kind yet.')).first().waitFor();
-    const profilesAssignable = await saveProfileAssignments.isVisible();
-    if (profilesAssignable) {
-      await page.getByLabel('All devices').check();
-      await saveProfileAssignments.click();
-      await page.getByText('Assignments saved.').waitFor();
-    }
+    const profileUrl = page.url();
+    const profileId = new URL(profileUrl).pathname.split('/').pop() ?? '';
+    await page.getByTestId('assignment-summary').filter({ hasText: 'Not assigned.' }).waitFor();
+    await page.getByLabel('All devices').check();
+    await page.getByRole('button', { name: 'Save assignments' }).click();
+    await page.getByText('Assignments saved.').waitFor();
+    await page.getByTestId('assignment-summary').filter({ hasText: 'All devices' }).waitFor();
 
     // An enrollment profile: the page shows its link once; the iPhone enrolls with it.
     await page.goto('/enrollment-profiles');
@@ -63,10 +64,28 @@ describe('admin console: policy, profile, enrollment, compliance and lock', () =
 
     const iphone = simulatedDevice(w.t, 'iPhone', { passcodePresent: true });
     await iphone.installEnrollmentProfile(enrollmentUrl);
-    await iphone.connect(); // answers the inventory queued at enrollment: iOS 18.1 < 19.0
+    // Answers the inventory queued at enrollment (iOS 18.1 < 19.0); the inventory makes the iPhone
+    // a target of the profile, whose InstallProfile it fetches in the same session.
+    const delivered = await iphone.connect();
     assert.equal(iphone.state.hardware.osVersion, '18.1');
     const enrollment = await w.t.core.appleEnrollments.activeByUdid(iphone.udid);
     assert.ok(enrollment, 'the iPhone is enrolled');
+
+    // The Wi-Fi profile reached the iPhone: a signed InstallProfile with the form's settings.
+    assert.ok(delivered.commands.some((c) => c.RequestType === 'InstallProfile' && c.Status === 'Acknowledged'), JSON.stringify(delivered.commands));
+    const installed = iphone.state.profiles.find((p) => p.source === 'mdm' && p.profile.PayloadIdentifier === `com.steward.configuration.${profileId}`);
+    assert.ok(installed, `the Wi-Fi profile is installed: ${JSON.stringify(iphone.state.profiles.map((p) => p.profile.PayloadIdentifier))}`);
+    assert.equal(installed.profile.verified, true, 'signed by Steward and verified by the iPhone');
+    const wifi = installed.profile.payloads.find((p) => p.PayloadType === 'com.apple.wifi.managed')?.dict;
+    assert.deepEqual([wifi?.SSID_STR, wifi?.EncryptionType, wifi?.Password], ['Contoso', 'WPA2', 'correct-horse-battery']);
+
+    // Its status on the profile's page and on the device's page: succeeded.
+    await page.goto(profileUrl);
+    await page.getByTestId('count-success').filter({ hasText: '1' }).waitFor();
+    await page.getByTestId('device-status').filter({ hasText: 'Succeeded' }).waitFor();
+    await page.goto(`/devices/${enrollment.id}`);
+    const profiles = page.getByRole('region', { name: 'Configuration profiles' });
+    await profiles.getByRole('row').filter({ hasText: 'Office Wi-Fi' }).filter({ hasText: 'Succeeded' }).waitFor();
 
     // The policy's status: the iPhone fails it.
     await page.goto(policyUrl);

@@ -30,5 +30,6 @@ export const pages: ConsolePage[] = [
   { path: 'configuration-profiles', title: 'Configuration profiles', component: lazy(() => import('./pages/configuration-profiles.js')), nav: { section: 'Policies' }, anyOf: [op('DeviceConfigurations')] },
   { path: 'configuration-profiles/:id', title: 'Configuration profile', component: lazy(() => import('./pages/configuration-profiles.js')), anyOf: [op('DeviceConfigurations')] },
   { path: 'roles', title: 'Roles and scope', component: lazy(() => import('./pages/roles.js')), nav: { section: 'Tenant' }, anyOf: [op('Roles')] },
+  { path: 'apple-push-certificate', title: 'Apple push certificate', component: lazy(() => import('./pages/apple-push-certificate.js')), nav: { section: 'Tenant' }, anyOf: [op('Organization')] },
   { path: 'audit-log', title: 'Audit log', component: lazy(() => import('./pages/audit-log.js')), nav: { section: 'Tenant' }, anyOf: [op('Audit')] },
 ];

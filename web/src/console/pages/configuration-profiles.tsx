@@ -1,7 +1,9 @@
 // Configuration profiles: the list; forms for Wi-Fi and passcode/restrictions per platform and a
 // JSON editor (checked before sending) for VPN, e-mail, trusted root, SCEP and custom profiles;
-// the API's validation errors next to the field they name; assignments, device status and the
-// native form (stewardPreview) when the server offers them.
+// the API's validation errors next to the field they name; assignments (Graph's assign: every
+// kind Steward stores can be assigned; a refused assign is shown in the server's words), device
+// status (succeeded, pending, error, conflict, not applicable per device) and the native form
+// (stewardPreview).
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
@@ -9,6 +11,10 @@ import {
   CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, messageOf, targetOf, useCan,
   useForm, useData, type Bound, type GraphCollection, type Values, TableWrap } from './admin-kit.js';
 import { AssignmentsEditor, DeviceStatusPanel } from './policy-parts.js';
+
+/** Graph reports a profile's state on a device as a complianceStatus: compliant is "succeeded". */
+const PROFILE_STATUS: Record<string, string> = { compliant: 'Succeeded', unknown: 'Pending', error: 'Error', conflict: 'Conflict', notApplicable: 'Not applicable', nonCompliant: 'Failed' };
+const profileStatusWords = (s: string) => PROFILE_STATUS[s] ?? s;
 
 const BASE = '/deviceManagement/deviceConfigurations';
 const OP = 'Microsoft.Intune_DeviceConfigurations';
@@ -156,7 +162,7 @@ function ProfileDetail({ id, onBack }: { id: string; onBack: () => void }) {
           <p>{kindWords(profile.data['@odata.type'])} · version {profile.data.version} · modified {formatDate(profile.data.lastModifiedDateTime)}</p>
           <ProfileEditor existing={profile.data} readOnly={!can(`${OP}_Update`)} onDone={() => { setRefresh((n) => n + 1); }} />
           <AssignmentsEditor basePath={BASE} id={id} canAssign={can(`${OP}_Assign`)} onSaved={() => { setRefresh((n) => n + 1); }} />
-          <DeviceStatusPanel basePath={BASE} id={id} refreshKey={refresh} />
+          <DeviceStatusPanel basePath={BASE} id={id} refreshKey={refresh} words={profileStatusWords} />
           <section>
             <h3>Native form</h3>
             <button type="button" onClick={() => { void showPreview(); }}>Show what devices receive</button>

@@ -1,8 +1,8 @@
 // One device: hardware, OS, primary user, compliance per policy and per setting, configuration
-// profile status (when the server has it), installed apps, action history, and remote actions.
+// profile status, installed apps, action history, and remote actions.
 import { Fragment, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, api, type GraphCollection } from '../../common/api.js';
+import { api, type GraphCollection } from '../../common/api.js';
 import { PageHeader } from '../../common/layout.js';
 import { Show, useLoad } from '../../common/load.js';
 import { DeviceActions } from '../device-actions.js';
@@ -48,22 +48,23 @@ function Compliance(props: { id: string }) {
   );
 }
 
+/** A profile's state on the device (Graph's complianceStatus: compliant means it succeeded). */
+const PROFILE_STATES: Record<string, [string, string]> = {
+  compliant: ['Succeeded', 'ok'], unknown: ['Pending', 'neutral'], pending: ['Pending', 'neutral'], error: ['Error', 'bad'],
+  conflict: ['Conflict', 'bad'], notApplicable: ['Not applicable', 'neutral'], nonCompliant: ['Failed', 'bad'],
+};
+function ProfileBadge(props: { state: string }) {
+  const [words, tone] = PROFILE_STATES[props.state] ?? [props.state, 'neutral'];
+  return <span className={`badge ${tone}`} data-testid="profile-state">{words}</span>;
+}
+
 function Configuration(props: { id: string }) {
-  // deviceConfigurationStates: shown when this Steward serves it.
-  const states = useLoad(async () => {
-    try {
-      return await api.all<ConfigurationState>(`${DEVICES}/${props.id}/deviceConfigurationStates`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return undefined;
-      throw err;
-    }
-  }, [props.id]);
-  if (states.status === 'ok' && states.data === undefined) return null;
+  const states = useLoad(() => api.all<ConfigurationState>(`${DEVICES}/${props.id}/deviceConfigurationStates`), [props.id]);
   return (
     <section className="panel" aria-labelledby="config-h">
       <h2 id="config-h">Configuration profiles</h2>
       <Show loaded={states} what="configuration profile status">
-        {(list) => !list || list.length === 0 ? <p>No configuration profile applies to this device.</p> : (
+        {(list) => list.length === 0 ? <p>No configuration profile applies to this device.</p> : (
           <div className="table-wrap">
             <table>
               <caption className="sr-only">Configuration profiles</caption>
@@ -73,7 +74,7 @@ function Configuration(props: { id: string }) {
                   const problems = (c.settingStates ?? []).filter((x) => x.state === 'error' || x.state === 'conflict' || x.state === 'nonCompliant');
                   return (
                     <tr key={c.id}>
-                      <td>{c.displayName}</td><td><StateBadge state={c.state === 'unknown' ? 'pending' : c.state} /></td>
+                      <td><Link to={`/configuration-profiles/${c.id}`}>{c.displayName}</Link></td><td><ProfileBadge state={c.state} /></td>
                       <td>{problems.length === 0 ? '—' : problems.map((x) => `${x.settingName ?? x.setting}: ${stateWords(x.state)}`).join('; ')}</td>
                     </tr>
                   );
