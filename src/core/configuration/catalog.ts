@@ -2,7 +2,7 @@
 // A type not listed here is refused at the API with its name (never stored with settings dropped).
 
 export type ConfigurationPlatform = 'iOS' | 'macOS' | 'windows';
-export type ConfigurationFamily = 'wifi' | 'vpn' | 'email' | 'general' | 'trustedRoot' | 'scep' | 'custom';
+export type ConfigurationFamily = 'wifi' | 'vpn' | 'email' | 'imapEmail' | 'general' | 'trustedRoot' | 'scep' | 'custom';
 
 export interface SupportedType {
   platform: ConfigurationPlatform;
@@ -21,6 +21,10 @@ export const SUPPORTED_TYPES: Readonly<Record<string, SupportedType>> = {
   windows10VpnConfiguration: { platform: 'windows', family: 'vpn' },
   iosEasEmailProfileConfiguration: { platform: 'iOS', family: 'email' },
   windows10EasEmailProfileConfiguration: { platform: 'windows', family: 'email' },
+  // Steward extensions (extension-types.ts): Graph has no IMAP/POP e-mail type.
+  stewardIosImapEmailConfiguration: { platform: 'iOS', family: 'imapEmail' },
+  stewardMacOSImapEmailConfiguration: { platform: 'macOS', family: 'imapEmail' },
+  stewardWindows10ImapEmailConfiguration: { platform: 'windows', family: 'imapEmail' },
   iosGeneralDeviceConfiguration: { platform: 'iOS', family: 'general' },
   macOSGeneralDeviceConfiguration: { platform: 'macOS', family: 'general' },
   windows10GeneralConfiguration: { platform: 'windows', family: 'general' },

@@ -3,6 +3,7 @@
 // failure names the property, as the type checks do.
 import { invalidInput } from '../errors.js';
 import type { ConfigurationFamily } from './catalog.js';
+import { checkImapEmail } from './extension-types.js';
 
 const str = (s: Record<string, unknown>, k: string): string | undefined => (typeof s[k] === 'string' && s[k] !== '' ? s[k] : undefined);
 
@@ -23,7 +24,8 @@ function checkPreSharedKey(settings: Record<string, unknown>, security: string |
   }
 }
 
-export function checkFamily(family: ConfigurationFamily, settings: Record<string, unknown>): void {
+/** `type`: the profile's Graph (or Steward) type, for checks that differ by platform. */
+export function checkFamily(family: ConfigurationFamily, settings: Record<string, unknown>, type?: string): void {
   switch (family) {
     case 'wifi': {
       const ssid = str(settings, 'ssid');
@@ -42,6 +44,9 @@ export function checkFamily(family: ConfigurationFamily, settings: Record<string
       return;
     case 'email':
       if (str(settings, 'hostName') === undefined) throw invalidInput('hostName is required.', 'hostName');
+      return;
+    case 'imapEmail':
+      checkImapEmail(settings, type);
       return;
     case 'trustedRoot':
       if (str(settings, 'trustedRootCertificate') === undefined) throw invalidInput('trustedRootCertificate is required (the DER certificate, base64).', 'trustedRootCertificate');

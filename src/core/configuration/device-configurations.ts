@@ -59,7 +59,7 @@ export async function createDeviceConfiguration(
   const { family } = supportedType(input.type);
   const common = splitCommon(input.type, validateConfigurationBody(input.type, input.body));
   if (common.displayName === undefined) throw invalidInput('displayName is required.', 'displayName');
-  checkFamily(family, common.settings);
+  checkFamily(family, common.settings, input.type);
   const held = heldScopeTags(input.scope);
   const now = deps.clock.now().toISOString();
   const profile: DeviceConfiguration = {
@@ -100,7 +100,7 @@ export async function updateDeviceConfiguration(
   const common = splitCommon(before.odataType, validateConfigurationBody(before.odataType, input.changes));
   const changes = Object.fromEntries(Object.entries(common.settings).filter(([k, v]) => !(SECRET_PROPERTIES.has(k) && v === MASK)));
   const settings = { ...before.settings, ...changes };
-  checkFamily(family, settings);
+  checkFamily(family, settings, before.odataType);
   const next: DeviceConfiguration = {
     ...before,
     displayName: common.displayName?.trim() ?? before.displayName,

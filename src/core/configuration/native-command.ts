@@ -9,6 +9,9 @@
 //            node of a Wi-Fi or VPN profile, a certificate, an account or a SCEP request (its
 //            subtree goes with it), and each Policy CSP or custom node set (Policy CSP: a Delete
 //            "resets the policy to its default").
+//            EMAIL2 (IMAP/POP accounts) wants every Add and Replace in an Atomic, accepts only Replace
+//            for TAGPROPS/812C000B, and cannot rename an account: an account of an earlier version
+//            that the new one does not keep is deleted in the same Atomic.
 import { createHash } from 'node:crypto';
 import type { NewCommand } from '../commands/ports.js';
 import { appleCommand } from '../apple/checked-command.js';
@@ -44,15 +47,21 @@ function windowsItem(s: OmaDmSetting): WindowsCommandItem {
 export function windowsInstallPayload(settings: readonly OmaDmSetting[], existing: readonly string[]): WindowsCommandPayload {
   const has = new Set(existing.map(nodeKey));
   const groups: { verb: Exclude<LeafVerb, 'Get'>; items: WindowsCommandItem[] }[] = [];
+  const email2 = settings.some((s) => EMAIL2.test(s.locUri));
+  if (email2) {
+    const kept = new Set(settings.map((s) => madeNode(s.locUri)).filter((m) => m !== undefined).map(nodeKey));
+    const stale = existing.filter((n) => EMAIL2.test(`${n}/`) && !kept.has(nodeKey(n)));
+    if (stale.length > 0) groups.push({ verb: 'Delete', items: stale.map((target) => ({ target })) });
+  }
   for (const s of settings) {
     const made = madeNode(s.locUri);
-    const verb = s.exec ? 'Exec' : made !== undefined && !has.has(nodeKey(made)) ? 'Add' : 'Replace';
+    const verb = s.exec ? 'Exec' : made !== undefined && !has.has(nodeKey(made)) && !EMAIL2_REPLACE_ONLY.test(s.locUri) ? 'Add' : 'Replace';
     const last = groups[groups.length - 1];
     if (last?.verb === verb) last.items.push(windowsItem(s));
     else groups.push({ verb, items: [windowsItem(s)] });
   }
   const [only] = groups;
-  if (groups.length === 1 && only) return { verb: only.verb, items: only.items };
+  if (groups.length === 1 && only && !email2) return { verb: only.verb, items: only.items };
   return { verb: 'Atomic', commands: groups };
 }
 
@@ -67,8 +76,13 @@ const MADE_NODE = [
   /^(\.\/(?:device|user)\/vendor\/msft\/vpnv2\/[^/]+)\//i,
   /^(\.\/(?:device|user)\/vendor\/msft\/rootcatrustedcertificates\/[^/]+\/[^/]+)\//i,
   /^(\.\/(?:device|user)\/vendor\/msft\/activesync\/accounts\/[^/]+)\//i,
+  /^(\.\/(?:device|user)\/vendor\/msft\/email2\/[^/]+)\//i,
   /^(\.\/(?:device|user)\/vendor\/msft\/clientcertificateinstall\/scep\/[^/]+)\//i,
 ];
+
+const EMAIL2 = /^\.\/(?:device\/|user\/)?vendor\/msft\/email2\/[^/]+\//i;
+/** EMAIL2 nodes that take Replace only, even in a new account. */
+const EMAIL2_REPLACE_ONLY = /\/vendor\/msft\/email2\/[^/]+\/tagprops\/812c000b$/i;
 
 /** The node a profile makes that this LocURI is under, or undefined (a Policy CSP or custom node, which exists). */
 const madeNode = (uri: string) => MADE_NODE.map((re) => re.exec(uri)?.[1]).find((m) => m !== undefined);

@@ -79,7 +79,7 @@ function prepareProfile(profile: DeviceConfiguration, targets: AssignmentTarget[
   const type = SUPPORTED_TYPES[profile.odataType];
   if (!type) return undefined;
   // SCEP (a challenge, a subject from the user) and e-mail (the user's address) are per device by nature.
-  const perDevice = type.family === 'scep' || type.family === 'email' || JSON.stringify(profile.settings).includes('{{');
+  const perDevice = type.family === 'scep' || type.family === 'email' || type.family === 'imapEmail' || JSON.stringify(profile.settings).includes('{{');
   let shared: Translation | undefined;
   let error: string | undefined;
   try {

@@ -5,6 +5,7 @@ import { invalidInput } from '../errors.js';
 import { graphEnums, graphTypes, isA, propertiesOf, typeFromODataType, type GraphPropertyInfo } from '../../shared/graph/types.js';
 import { BETA_SHAPES, type BetaShape } from './beta-properties.js';
 import { READ_ONLY_PROPERTIES } from './catalog.js';
+import { STEWARD_TYPES } from './extension-types.js';
 
 type Json = unknown;
 
@@ -112,6 +113,8 @@ function checkComplex(path: string, declared: string, v: Record<string, Json>): 
  * out), checked; throws invalid-input naming the first bad property.
  */
 export function validateConfigurationBody(type: string, body: Record<string, Json>): Record<string, Json> {
+  const extension = STEWARD_TYPES[type];
+  if (extension) return validateExtensionBody(type, extension, body);
   const props = propertiesOf(type);
   if (!props) throw invalidInput(`${type} is not a Graph type.`, '@odata.type');
   const out: Record<string, Json> = {};
@@ -122,6 +125,29 @@ export function validateConfigurationBody(type: string, body: Record<string, Jso
     if (!info) throw invalidInput(`Property '${k}' does not exist on ${type}.`, k);
     if (info.navigation) throw invalidInput(`Property '${k}' is a relationship of ${type} and cannot be written in its body.`, k);
     checkValue(k, info, k, v);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A Steward extension type: deviceConfiguration's own properties as Graph types them, the rest from its table. */
+function validateExtensionBody(type: string, own: Readonly<Record<string, BetaShape>>, body: Record<string, Json>): Record<string, Json> {
+  const common = propertiesOf('deviceConfiguration') ?? {};
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k.includes('@odata.') || k.startsWith('#')) continue;
+    if (READ_ONLY_PROPERTIES.has(k)) continue;
+    const shape = own[k];
+    const info = common[k];
+    if (shape) {
+      if (v !== null) checkBeta(k, shape, v);
+    } else if (info && !info.navigation) {
+      checkValue(k, info, k, v);
+    } else if (info) {
+      throw invalidInput(`Property '${k}' is a relationship of ${type} and cannot be written in its body.`, k);
+    } else {
+      throw invalidInput(`Property '${k}' does not exist on ${type}.`, k);
+    }
     out[k] = v;
   }
   return out;

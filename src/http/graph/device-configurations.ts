@@ -13,6 +13,7 @@ import { presentTarget } from './compliance-present.js';
 import { deviceConfigurationStatusRoutes } from './device-configuration-status.js';
 import { presentDeviceConfiguration } from '../../core/configuration/present.js';
 import { previewConfiguration } from '../../core/configuration/preview.js';
+import { stewardTypeFromODataType } from '../../core/configuration/extension-types.js';
 import { invalidInput } from '../../core/errors.js';
 import { typeFromODataType } from '../../shared/graph/types.js';
 import type { AuditTrail } from '../audit-trail.js';
@@ -36,7 +37,7 @@ function bodyObject(body: unknown): Record<string, unknown> {
 function bodyType(body: Record<string, unknown>): string | undefined {
   const given = normalizeODataType(body['@odata.type']);
   if (given === undefined) return undefined;
-  const type = typeFromODataType(given);
+  const type = stewardTypeFromODataType(given) ?? typeFromODataType(given);
   if (type === undefined) throw invalidInput(`@odata.type ${given} is not a Graph type Steward knows.`, '@odata.type');
   return type;
 }

@@ -8,12 +8,13 @@ import { appleTrustedRoot, appleScep } from './certificates.js';
 import { appleCustom } from './custom.js';
 import { appleEmail } from './email.js';
 import { appleGeneral } from './general.js';
+import { appleImapEmail } from './imap-email.js';
 import type { AppleFamilyTranslator } from './types.js';
 import { appleVpn } from './vpn.js';
 import { appleWifi } from './wifi.js';
 
 const FAMILY: Record<ConfigurationFamily, AppleFamilyTranslator> = {
-  wifi: appleWifi, vpn: appleVpn, email: appleEmail, general: appleGeneral,
+  wifi: appleWifi, vpn: appleVpn, email: appleEmail, imapEmail: appleImapEmail, general: appleGeneral,
   trustedRoot: appleTrustedRoot, scep: appleScep, custom: appleCustom,
 };
 

@@ -6,6 +6,7 @@ import { windowsScep, windowsTrustedRoot } from './certificates.js';
 import { windowsCustom } from './custom.js';
 import { windowsEmail } from './email.js';
 import { windowsGeneral } from './general.js';
+import { windowsImapEmail } from './imap-email.js';
 import type { WindowsFamilyTranslator } from './types.js';
 import { windowsVpn } from './vpn.js';
 import { windowsWifi } from './wifi.js';
@@ -13,6 +14,7 @@ import { windowsWifi } from './wifi.js';
 const FAMILY: Record<ConfigurationFamily, WindowsFamilyTranslator | undefined> = {
   wifi: windowsWifi, vpn: windowsVpn, general: windowsGeneral, trustedRoot: windowsTrustedRoot,
   scep: windowsScep, custom: windowsCustom, email: windowsEmail,
+  imapEmail: windowsImapEmail,
 };
 
 export function translateForWindows(
