@@ -266,6 +266,44 @@ for (const dialect of testDialects()) {
       });
     });
 
+    it('recordAnswer returns the command as stored by the answer, once; next with likelyDue hands out the same', async () => {
+      await withQueue(dialect, async (queue) => {
+        const [a] = await queue.enqueue(['e1'], cmd('DeviceInformation'));
+        const [b] = await queue.enqueue(['e1'], lock);
+        assert.equal((await queue.next('e1', T0, { likelyDue: true }))?.uuid, a!.uuid);
+        const response = { QueryResponses: { DeviceName: 'iPhone' } };
+        const first = await queue.recordAnswer('e1', a!.uuid, { status: 'acknowledged', response }, at(1000));
+        assert.equal(first.outcome, 'recorded');
+        assert.deepEqual(first.command, await queue.results(a!.uuid), 'exactly the row as stored');
+        assert.deepEqual({ state: first.command?.state, result: first.command?.result, deliveries: first.command?.deliveries }, { state: 'acknowledged', result: { status: 'acknowledged', response }, deliveries: 1 });
+        assert.deepEqual(await queue.recordAnswer('e1', a!.uuid, { status: 'acknowledged' }, at(2000)), { outcome: 'already-recorded', command: undefined });
+        assert.deepEqual(await queue.recordAnswer('e2', a!.uuid, { status: 'acknowledged' }, at(2000)), { outcome: 'unknown', command: undefined });
+        // The hint only skips a read: the UPDATE still decides (b, then nothing, never a twice).
+        const out = await queue.next('e1', at(1000), { likelyDue: true });
+        assert.equal(out?.uuid, b!.uuid);
+        assert.equal(await queue.next('e1', at(1000), { likelyDue: true }), undefined);
+        assert.deepEqual(await queue.recordAnswer('e1', b!.uuid, { status: 'not-now' }, at(1000)), { outcome: 'recorded', command: undefined });
+      });
+    });
+
+    it('answerConnect trusts commandDue from the caller, but asks the queue after a result handler ran', async () => {
+      await withQueue(dialect, async (queue) => {
+        const [a] = await queue.enqueue(['e1'], cmd('DeviceInformation'));
+        const deps = { queue, clock: fixedClock(at(1000)), results: { handle: async () => { await queue.enqueue(['e1'], lock); } } };
+        // The caller saw nothing due: no command is handed out (the push for a new one brings the device back).
+        assert.deepEqual(await answerConnect(deps, { enrollmentId: 'e1', report: 'idle', commandDue: false }), { recorded: undefined, next: undefined });
+        const first = await answerConnect(deps, { enrollmentId: 'e1', report: 'idle', commandDue: true });
+        assert.equal(first.next?.uuid, a!.uuid);
+        // Nothing was due before the answer, but the handler queued a lock: it is handed out now.
+        const second = await answerConnect(deps, { enrollmentId: 'e1', report: { uuid: a!.uuid, result: { status: 'acknowledged' } }, commandDue: false });
+        assert.equal(second.recorded, 'recorded');
+        assert.equal(second.next?.requestType, 'DeviceLock');
+        // A repeated answer runs no handler: commandDue false is taken as it is.
+        const repeated = await answerConnect(deps, { enrollmentId: 'e1', report: { uuid: a!.uuid, result: { status: 'acknowledged' } }, commandDue: false });
+        assert.deepEqual(repeated, { recorded: 'already-recorded', next: undefined });
+      });
+    });
+
     it('answerConnect records the report, applies it once, then hands out the next command', async () => {
       await withQueue(dialect, async (queue) => {
         const [a] = await queue.enqueue(['e1'], cmd('DeviceInformation'));

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type {
   CommandErrorDetail, CommandFilter, CommandPlatform, CommandQueue, CommandResult, CommandState, JsonValue, NewCommand,
-  QueuedCommand, RecordOutcome,
+  QueuedCommand, RecordedAnswer, RecordOutcome,
 } from '../core/commands/ports.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput } from '../core/errors.js';
@@ -164,18 +164,20 @@ export function commandQueue<DB extends CommandQueueDatabase>(
     }
   }
 
-  async function recordFinal(enrollmentId: string, uuid: string, result: Exclude<CommandResult, { status: 'not-now' }>, now: Date): Promise<boolean> {
+  /** The row as updated, or undefined when nothing was (answered already, or not this enrollment's). */
+  async function recordFinal(enrollmentId: string, uuid: string, result: Exclude<CommandResult, { status: 'not-now' }>, now: Date): Promise<Row | undefined> {
     const response = result.response === undefined ? null : json(result.response, 'response');
     const errorChain = result.status === 'error' ? JSON.stringify(result.errorChain) : null;
-    const r = await db.updateTable('command_queue')
+    return db.updateTable('command_queue')
       .set({ state: result.status, finished_at: iso(now), response, error_chain: errorChain })
       .where('uuid', '=', uuid).where('enrollment_id', '=', enrollmentId)
       // Only a command that was handed out can be answered. A late answer to one that expired
       // while out is still what the device did, so it replaces 'expired'.
       .where('sent_at', 'is not', null)
       .where('state', 'in', [...OPEN_STATES, 'expired'])
+      // The stored row comes back with the update: applying the answer needs no second read.
+      .returningAll()
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
   }
 
   async function recordNotNow(enrollmentId: string, uuid: string, now: Date): Promise<RecordOutcome> {
@@ -199,6 +201,16 @@ export function commandQueue<DB extends CommandQueueDatabase>(
     return 'already-recorded';
   }
 
+  async function recordAnswer(enrollmentId: string, uuid: string, result: CommandResult, now: Date): Promise<RecordedAnswer> {
+    if (result.status === 'not-now') return { outcome: await recordNotNow(enrollmentId, uuid, now), command: undefined };
+    const stored = await recordFinal(enrollmentId, uuid, result, now);
+    if (stored) return { outcome: 'recorded', command: toQueuedCommand(stored) };
+    const row = await db.selectFrom('command_queue').select(['sent_at'])
+      .where('uuid', '=', uuid).where('enrollment_id', '=', enrollmentId)
+      .executeTakeFirst();
+    return { outcome: row && row.sent_at !== null ? 'already-recorded' : 'unknown', command: undefined };
+  }
+
   return {
     async enqueue(enrollmentIds, command) {
       const payload = checkedPayload(command);
@@ -210,11 +222,12 @@ export function commandQueue<DB extends CommandQueueDatabase>(
       return rows.map((r) => toQueuedCommand({ ...r, seq: 0 } as Row));
     },
 
-    async next(enrollmentId, now) {
+    async next(enrollmentId, now, options = {}) {
       const at = iso(now);
       // Most check-ins find nothing due: a plain read says so at a quarter of the cost of the
-      // UPDATE, and takes no write lock (SQLite serializes writers). The UPDATE decides.
-      const due = await db.selectFrom('command_queue').select('seq')
+      // UPDATE, and takes no write lock (SQLite serializes writers). The UPDATE decides. A caller
+      // that has just seen a command due skips the read (one round trip less).
+      const due = options.likelyDue === true || await db.selectFrom('command_queue').select('seq')
         .where('enrollment_id', '=', enrollmentId)
         .where('state', 'in', OPEN_STATES)
         .where('not_before', '<=', at)
@@ -248,13 +261,10 @@ export function commandQueue<DB extends CommandQueueDatabase>(
     },
 
     async record(enrollmentId, uuid, result, now) {
-      if (result.status === 'not-now') return recordNotNow(enrollmentId, uuid, now);
-      if (await recordFinal(enrollmentId, uuid, result, now)) return 'recorded';
-      const row = await db.selectFrom('command_queue').select(['sent_at'])
-        .where('uuid', '=', uuid).where('enrollment_id', '=', enrollmentId)
-        .executeTakeFirst();
-      return row && row.sent_at !== null ? 'already-recorded' : 'unknown';
+      return (await recordAnswer(enrollmentId, uuid, result, now)).outcome;
     },
+
+    recordAnswer,
 
     async expire(now) {
       const at = iso(now);

@@ -34,6 +34,31 @@ describe('actionOutcome', () => {
 
 for (const dialect of testDialects()) {
   describe(`settling actions on ${dialect.name}`, () => {
+    it('settles from the commands the caller holds, reading only the others from the queue', async () => {
+      const database = await dialect.open();
+      try {
+        const now = new Date('2026-05-02T08:00:00.000Z');
+        const core = makeCore(storePorts(database), { now: () => now });
+        const device = aManagedDevice();
+        await core.devices.put(device);
+        const [a] = await core.commands.enqueue([device.id], { requestType: 'DeviceLock', payload: {}, platform: 'apple' });
+        const [b] = await core.commands.enqueue([device.id], { requestType: 'ClearPasscode', payload: {}, platform: 'apple' });
+        const action = {
+          id: 'two', deviceId: device.id, actionName: 'remoteLock', actionState: 'pending' as const, startDateTime: now.toISOString(), lastUpdatedDateTime: now.toISOString(),
+          failureReason: null, commandUuids: [a!.uuid, b!.uuid], initiatedBy: null,
+        };
+        await core.deviceActions.create(action);
+        const acknowledged = (c: QueuedCommand): QueuedCommand => ({ ...c, state: 'acknowledged', result: { status: 'acknowledged' } });
+        // a known as answered, b still pending in the queue: pending.
+        assert.equal((await settleAction(core, action, { known: [acknowledged(a!)] })).actionState, 'pending');
+        // Both known as answered: done, and stored so.
+        assert.equal((await settleAction(core, action, { known: [acknowledged(a!), acknowledged(b!)] })).actionState, 'done');
+        assert.equal((await core.deviceActions.get('two'))?.actionState, 'done');
+      } finally {
+        await database.close();
+      }
+    });
+
     it('maintenance fails actions whose commands expired unanswered, marks a wipe failed, and prunes old finished actions', async () => {
       const database = await dialect.open();
       try {

@@ -2,7 +2,7 @@
 // expire, and right after it is created, in case the device answered first), and the device's
 // managementState with a wipe's or retire's outcome. Idempotent.
 import type { Clock } from '../clock.js';
-import type { CommandQueue } from '../commands/ports.js';
+import type { CommandQueue, QueuedCommand } from '../commands/ports.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
 import { allScope } from '../rbac/scope.js';
 import type { DeviceAction, DeviceActionDetails, DeviceActionStore } from './ports.js';
@@ -23,9 +23,16 @@ const MANAGEMENT_STATE: Readonly<Record<string, { done: string; failed: string }
 
 const isOpen = (a: DeviceAction) => a.actionState === 'pending' || a.actionState === 'active';
 
-export async function settleAction(deps: SettleDeps, action: DeviceAction, extra: { details?: DeviceActionDetails } = {}): Promise<DeviceAction> {
+export interface SettleExtra {
+  details?: DeviceActionDetails;
+  /** Commands the caller holds as just stored (the one a device answered): not read again. */
+  known?: readonly QueuedCommand[];
+}
+
+export async function settleAction(deps: SettleDeps, action: DeviceAction, extra: SettleExtra = {}): Promise<DeviceAction> {
   if (!isOpen(action) && extra.details === undefined) return action;
-  const commands = await Promise.all(action.commandUuids.map((u) => deps.commands.results(u)));
+  const known = new Map((extra.known ?? []).map((c) => [c.uuid, c]));
+  const commands = await Promise.all(action.commandUuids.map(async (u) => known.get(u) ?? deps.commands.results(u)));
   const outcome = isOpen(action) ? actionOutcome(commands, action.commandUuids) : { actionState: action.actionState, failureReason: action.failureReason };
   const details = extra.details === undefined ? action.details : { ...action.details, ...extra.details };
   if (outcome.actionState === action.actionState && extra.details === undefined) return action;

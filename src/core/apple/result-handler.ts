@@ -124,7 +124,8 @@ export function appleResultHandler(deps: AppleResultDeps): CommandResultHandler 
       if (device && report.result.status === 'acknowledged' && (command.requestType === 'DeviceInformation' || command.requestType === 'SecurityInfo')) await deps.afterInventory?.([device.id]);
       if (deps.configurationDelivery) await recordConfigurationAnswer({ configurationDelivery: deps.configurationDelivery, clock: deps.clock }, command, report);
       const action = await deps.deviceActions.byCommand(command.uuid);
-      if (action) await settleAction(deps, action, details ? { details } : {});
+      // The answered command as stored by recordAnswer: settling it needs no second read.
+      if (action) await settleAction(deps, action, { known: [command], ...(details ? { details } : {}) });
     },
   };
 }

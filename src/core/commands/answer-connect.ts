@@ -27,6 +27,13 @@ export interface AnswerConnectInput {
   enrollmentId: string;
   /** 'idle': the device has nothing to report (Apple's Idle status, or no Status in SyncML). */
   report: CommandReport | 'idle';
+  /**
+   * Whether a command was due when the caller read the enrollment in this same request (Apple's
+   * getForConnect), if it did. The command being answered is out ('sent', not due), so recording
+   * its answer does not change this: true skips the queue's own check; false skips next() unless
+   * applying the answer may have queued something (a result handler ran). Saves round trips.
+   */
+  commandDue?: boolean;
 }
 
 export interface AnswerConnectOutput {
@@ -37,14 +44,19 @@ export interface AnswerConnectOutput {
 
 export async function answerConnect(deps: AnswerConnectDeps, input: AnswerConnectInput): Promise<AnswerConnectOutput> {
   let recorded: RecordOutcome | undefined;
+  let handled = false;
   if (input.report !== 'idle') {
     const report = input.report;
-    recorded = await deps.queue.record(input.enrollmentId, report.uuid, report.result, deps.clock.now());
+    // The command comes back as stored by the same statement: no second read to apply it.
+    const answer = await deps.queue.recordAnswer(input.enrollmentId, report.uuid, report.result, deps.clock.now());
+    recorded = answer.outcome;
     // Only the first answer is applied: a device repeating itself must not apply it twice.
-    if (recorded === 'recorded' && deps.results && report.result.status !== 'not-now') {
-      const command = await deps.queue.results(report.uuid);
-      if (command) await deps.results.handle(command, report);
+    if (recorded === 'recorded' && deps.results && answer.command) {
+      handled = true;
+      await deps.results.handle(answer.command, report);
     }
   }
-  return { recorded, next: await deps.queue.next(input.enrollmentId, deps.clock.now()) };
+  // A handler may queue commands (inventory → configuration profiles): then the queue is asked.
+  if (input.commandDue === false && !handled) return { recorded, next: undefined };
+  return { recorded, next: await deps.queue.next(input.enrollmentId, deps.clock.now(), { likelyDue: input.commandDue === true }) };
 }

@@ -54,6 +54,13 @@ export type CommandResult =
 /** What record() did: 'unknown' is also the answer for another enrollment's command. */
 export type RecordOutcome = 'recorded' | 'already-recorded' | 'unknown';
 
+/** What recordAnswer() did, with the command as stored when that was a final answer recorded now. */
+export interface RecordedAnswer {
+  outcome: RecordOutcome;
+  /** Present when outcome is 'recorded' and the answer was final (not NotNow): the row as updated. */
+  command: QueuedCommand | undefined;
+}
+
 export interface QueuedCommand {
   uuid: string;
   enrollmentId: string;
@@ -88,6 +95,15 @@ export interface CommandFilter {
   limit?: number;
 }
 
+export interface NextOptions {
+  /**
+   * The caller has just seen a command due (in the same request, e.g. with the enrollment): skip
+   * the cheap read that otherwise checks before taking the write. Only a saving; the result is
+   * the same either way.
+   */
+  likelyDue?: boolean;
+}
+
 export interface CommandQueue {
   /** Queues one command for each enrollment (each gets its own uuid): one batch, one transaction. */
   enqueue(enrollmentIds: readonly string[], command: NewCommand): Promise<QueuedCommand[]>;
@@ -96,13 +112,18 @@ export interface CommandQueue {
    * is pending and past its notBefore (or sent and unanswered past the redelivery timeout), and
    * not expired. Never the same command to two callers at once, across replicas.
    */
-  next(enrollmentId: string, now: Date): Promise<QueuedCommand | undefined>;
+  next(enrollmentId: string, now: Date, options?: NextOptions): Promise<QueuedCommand | undefined>;
   /**
    * Stores the device's answer. Idempotent: once a final answer is stored, another answer (a
    * device retrying) changes nothing and returns 'already-recorded'. A uuid unknown to this
    * enrollment (or never handed out to it) is 'unknown': a device cannot answer another's command.
    */
   record(enrollmentId: string, uuid: string, result: CommandResult, now: Date): Promise<RecordOutcome>;
+  /**
+   * record(), also returning the command as the same statement stored it, so that applying the
+   * answer needs no second read (one round trip less per delivered command on PostgreSQL).
+   */
+  recordAnswer(enrollmentId: string, uuid: string, result: CommandResult, now: Date): Promise<RecordedAnswer>;
   /** Marks commands past their expiresAt as expired (unless sent and not yet due for redelivery); returns how many. */
   expire(now: Date): Promise<number>;
   /** Deletes commands that reached a final state before the date, in batches; returns how many. */

@@ -242,11 +242,11 @@ async function settleAnswers(deps: WindowsSessionDeps, session: WindowsSession, 
 }
 
 async function record(deps: WindowsSessionDeps, enrollmentId: string, uuid: string, result: CommandResult, now: Date): Promise<void> {
-  const outcome = await deps.commands.record(enrollmentId, uuid, result, now);
+  // The command comes back as the same statement stored it: no second read to apply it.
+  const { outcome, command: stored } = await deps.commands.recordAnswer(enrollmentId, uuid, result, now);
   if (outcome === 'unknown') deps.log?.warn({ enrollmentId, uuid }, 'answer for a command the queue does not know');
   // Applied once: a device repeating an answer (or a redelivery answered twice) changes nothing.
   if (outcome !== 'recorded' || !deps.results || result.status === 'not-now') return;
-  const stored = await deps.commands.results(uuid);
   const report: CommandReport = { uuid, result };
   if (stored) await deps.results.handle(stored, report);
 }

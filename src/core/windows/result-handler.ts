@@ -100,7 +100,7 @@ export function windowsResultHandler(deps: WindowsResultDeps): CommandResultHand
       if (device && inventoryStored) await deps.afterInventory?.([device.id]);
       if (deps.configurationDelivery) await recordConfigurationAnswer({ configurationDelivery: deps.configurationDelivery, clock: deps.clock }, command, report);
       const action = await deps.deviceActions.byCommand(command.uuid);
-      if (action) await settleAction(deps, action);
+      if (action) await settleAction(deps, action, { known: [command] });
     },
   };
 }

@@ -91,7 +91,7 @@ export const appleMdmRoutes: FastifyPluginAsync<{ deps: AppleMdmDeps }> = async 
       const reported = commandReportOf(report);
       const out = reported === 'idle' && found?.commandDue === false
         ? { recorded: undefined, next: undefined }
-        : await answerConnect({ queue: core.commands, clock: core.clock, results: deps.results }, { enrollmentId: enrollment.id, report: reported });
+        : await answerConnect({ queue: core.commands, clock: core.clock, results: deps.results }, { enrollmentId: enrollment.id, report: reported, commandDue: found?.commandDue });
       if (out.recorded === 'unknown') req.log.warn({ enrollmentId: enrollment.id, status: report.Status }, 'report for a command this device was never sent');
       // The last check-in, to the minute: a write on every message would cost more than the rest.
       if (enrollment.lastSeenAt === null || now.getTime() - Date.parse(enrollment.lastSeenAt) >= TOUCH_EVERY_MS) await core.appleEnrollments.touch(enrollment.id, now);
