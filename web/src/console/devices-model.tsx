@@ -1,48 +1,16 @@
 // What the device pages share: the managedDevice fields they show, the remote actions with the
 // permission each needs, and words for Graph's enum values.
+import type { DeviceActionResult as GraphDeviceActionResult, ManagedDevice as GraphManagedDevice } from '../../../src/shared/graph/entities.generated.js';
 import { api } from '../common/api.js';
 
-export interface ManagedDevice {
-  id: string;
-  deviceName: string | null;
-  managedDeviceName: string | null;
-  operatingSystem: string | null;
-  osVersion: string | null;
-  model: string | null;
-  manufacturer: string | null;
-  serialNumber: string | null;
-  udid: string | null;
-  imei: string | null;
-  wiFiMacAddress: string | null;
-  phoneNumber: string | null;
-  userId: string | null;
-  userPrincipalName: string | null;
-  userDisplayName: string | null;
-  managedDeviceOwnerType: string;
-  managementState: string;
-  complianceState: string;
-  deviceEnrollmentType: string;
-  enrollmentProfileName: string | null;
-  jailBroken: string;
-  isEncrypted: boolean;
-  isSupervised: boolean;
-  totalStorageSpaceInBytes: number;
-  freeStorageSpaceInBytes: number;
-  physicalMemoryInBytes: number;
-  enrolledDateTime: string;
-  lastSyncDateTime: string;
-  notes: string | null;
-  deviceActionResults?: DeviceActionResult[];
-}
+/** The managedDevice properties the pages show, typed from Graph's own (src/shared/graph), always present in Steward's answers. */
+type ShownProperty =
+  'deviceName' | 'managedDeviceName' | 'operatingSystem' | 'osVersion' | 'model' | 'manufacturer' | 'serialNumber' | 'udid' | 'imei' | 'wiFiMacAddress' | 'phoneNumber' | 'userId' | 'userPrincipalName' | 'userDisplayName' | 'managedDeviceOwnerType' | 'managementState' | 'complianceState' | 'deviceEnrollmentType' | 'enrollmentProfileName' | 'jailBroken' | 'isEncrypted' | 'isSupervised' | 'totalStorageSpaceInBytes' | 'freeStorageSpaceInBytes' | 'physicalMemoryInBytes' | 'enrolledDateTime' | 'lastSyncDateTime' | 'notes';
 
-export interface DeviceActionResult {
-  actionName: string;
-  actionState: string;
-  startDateTime: string;
-  lastUpdatedDateTime: string;
-  failureReason?: string | null;
-  unlockPin?: string;
-}
+export type ManagedDevice = { id: string; deviceActionResults?: DeviceActionResult[] } & Required<Pick<GraphManagedDevice, ShownProperty>>;
+
+/** Graph's deviceActionResult (Steward always names the action), with Steward's extensions (failureReason; remoteLock's unlockPin). */
+export type DeviceActionResult = Required<Omit<GraphDeviceActionResult, '@odata.type' | 'actionName'>> & { actionName: string; failureReason?: string | null; unlockPin?: string };
 
 export const DEVICES = '/v1.0/deviceManagement/managedDevices';
 export const READ_DEVICES = 'Microsoft.Intune_ManagedDevices_Read';
