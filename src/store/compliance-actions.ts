@@ -6,17 +6,12 @@ import type { Kysely } from 'kysely';
 import type { ActionRunState, ComplianceActionStore } from '../core/compliance/action-ports.js';
 import type { ComplianceActionType } from '../core/compliance/policy.js';
 import type { Schema } from './schema.js';
+import { addTo, chunks } from './batches.js';
 
 /** Rows per statement: 10 columns each, far below SQLite's bound-parameter limit. */
 const ROWS = 200;
 
 const keyOf = (r: { deviceId: string; policyId: string; actionKey: string; episode: string }) => `${r.deviceId}\u0000${r.policyId}\u0000${r.actionKey}\u0000${r.episode}`;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function complianceActionStore(db: Kysely<Schema>): ComplianceActionStore {
   return {
@@ -116,7 +111,7 @@ export function complianceActionStore(db: Kysely<Schema>): ComplianceActionStore
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): T[][] {
   const m = new Map<string, T[]>();
-  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  for (const i of items) addTo(m, key(i), i);
   return [...m.values()];
 }
 

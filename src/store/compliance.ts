@@ -9,17 +9,12 @@ import { stewardSku } from '../core/directory/licenses.js';
 import type { PolicyComplianceStatus } from '../core/compliance/setting-result.js';
 import type { Schema } from './schema.js';
 import type { CompliancePoliciesTable, DeviceComplianceStatesTable } from './schema-compliance.js';
+import { addTo, chunks } from './batches.js';
 
 /** Ids per statement, far below SQLite's bound-parameter limit. */
 const BATCH = 400;
 /** State rows per insert: 13 columns each. */
 const ROWS = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function toPolicy(r: Selectable<CompliancePoliciesTable>, assignments: PolicyAssignment[]): CompliancePolicy {
   return {
@@ -74,9 +69,7 @@ export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore
     for (const part of chunks(policyIds, BATCH)) {
       const rows = await db.selectFrom('compliance_policy_assignments').selectAll().where('policy_id', 'in', part).orderBy('policy_id').orderBy('position').execute();
       for (const r of rows) {
-        const list = out.get(r.policy_id) ?? [];
-        list.push({ id: r.id, target: JSON.parse(r.target) as PolicyAssignment['target'] });
-        out.set(r.policy_id, list);
+        addTo(out, r.policy_id, { id: r.id, target: JSON.parse(r.target) as PolicyAssignment['target'] });
       }
     }
     return out;
@@ -167,9 +160,7 @@ export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): Comp
       for (const part of chunks([...new Set(deviceIds)], BATCH)) {
         const rows = await db.selectFrom('device_compliance_states').selectAll().where('device_id', 'in', part).orderBy('device_id').orderBy('policy_id').execute();
         for (const r of rows) {
-          const list = out.get(r.device_id) ?? [];
-          list.push(toState(r));
-          out.set(r.device_id, list);
+          addTo(out, r.device_id, toState(r));
         }
       }
       return out;

@@ -8,17 +8,12 @@ import type { PolicyAssignment } from '../core/assignments/targets.js';
 import type { ConfigurationDeliveryStore, ConfigurationDeviceState, DeliveryRemoval, DeliveryStatus } from '../core/configuration/delivery-ports.js';
 import type { Schema } from './schema.js';
 import type { DeviceConfigurationStatesTable } from './schema-configuration-delivery.js';
+import { addTo, chunks } from './batches.js';
 
 /** Ids per statement, far below SQLite's bound-parameter limit. */
 const BATCH = 400;
 /** State rows per insert: 13 columns each. */
 const ROWS = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function toState(r: Selectable<DeviceConfigurationStatesTable>): ConfigurationDeviceState {
   return {
@@ -57,9 +52,7 @@ export function configurationDeliveryStore(db: Kysely<Schema>, clock: Clock = sy
       const rows = await db.selectFrom('device_configuration_assignments').selectAll().orderBy('configuration_id').orderBy('position').execute();
       const out = new Map<string, PolicyAssignment[]>();
       for (const r of rows) {
-        const list = out.get(r.configuration_id) ?? [];
-        list.push({ id: r.id, target: JSON.parse(r.target) as PolicyAssignment['target'] });
-        out.set(r.configuration_id, list);
+        addTo(out, r.configuration_id, { id: r.id, target: JSON.parse(r.target) as PolicyAssignment['target'] });
       }
       return out;
     },
@@ -82,9 +75,7 @@ export function configurationDeliveryStore(db: Kysely<Schema>, clock: Clock = sy
       for (const part of chunks([...new Set(deviceIds)], BATCH)) {
         const rows = await db.selectFrom('device_configuration_states').selectAll().where('device_id', 'in', part).orderBy('device_id').orderBy('configuration_id').execute();
         for (const r of rows) {
-          const list = out.get(r.device_id) ?? [];
-          list.push(toState(r));
-          out.set(r.device_id, list);
+          addTo(out, r.device_id, toState(r));
         }
       }
       return out;

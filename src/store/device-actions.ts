@@ -7,6 +7,7 @@ import type {
 } from '../core/actions/ports.js';
 import type { Schema } from './schema.js';
 import { adjustDetectedApps } from './device-inventory.js';
+import { addTo, chunks } from './batches.js';
 
 type Row = Selectable<Schema['device_actions']>;
 
@@ -34,12 +35,6 @@ function toAction(r: Row): DeviceAction {
 
 const iso = (s: string) => new Date(s).toISOString();
 const detailsText = (d: DeviceActionDetails | undefined) => (d === undefined || Object.keys(d).length === 0 ? null : JSON.stringify(d));
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function deviceActionStore(db: Kysely<Schema>): DeviceActionStore {
   return {
@@ -103,9 +98,7 @@ export function deviceActionStore(db: Kysely<Schema>): DeviceActionStore {
           .orderBy('device_id').orderBy('rank')
           .execute();
         for (const r of rows) {
-          const list = out.get(r.device_id) ?? [];
-          list.push(toAction(r));
-          out.set(r.device_id, list);
+          addTo(out, r.device_id, toAction(r));
         }
       }
       return out;

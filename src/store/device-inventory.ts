@@ -7,6 +7,7 @@ import type {
 } from '../core/apple/inventory-ports.js';
 import type { Schema } from './schema.js';
 import type { DeviceAppsTable, DeviceInventoryTable } from './schema-inventory.js';
+import { chunks } from './batches.js';
 
 type Row = Selectable<DeviceInventoryTable>;
 
@@ -33,12 +34,6 @@ function toInventory(r: Row): DeviceInventory {
     profiles: parse(r.profiles),
     certificates: parse(r.certificates),
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 const appKey = (a: { identifier: string; version: string }) => `${a.identifier}\u0000${a.version}`;

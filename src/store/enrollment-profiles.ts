@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { EnrollmentPlatform, EnrollmentProfile, EnrollmentProfileStore } from '../core/enrollment/ports.js';
 import type { Schema } from './schema.js';
 import type { EnrollmentProfilesTable } from './schema-enrollment.js';
+import { addTo } from './batches.js';
 
 type Row = Selectable<EnrollmentProfilesTable>;
 
@@ -30,7 +31,7 @@ export function enrollmentProfileStore(db: Kysely<Schema>): EnrollmentProfileSto
     if (ids.length === 0) return out;
     const rows = await db.selectFrom('object_scope_tags').select(['object_id', 'tag_id'])
       .where('object_type', '=', 'enrollmentProfile').where('object_id', 'in', ids).orderBy('tag_id').execute();
-    for (const r of rows) out.set(r.object_id, [...(out.get(r.object_id) ?? []), r.tag_id]);
+    for (const r of rows) addTo(out, r.object_id, r.tag_id);
     return out;
   }
   async function read(id: string): Promise<EnrollmentProfile | undefined> {
