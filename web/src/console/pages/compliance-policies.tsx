@@ -1,12 +1,12 @@
 // Compliance policies: the list, a form per platform (iOS/iPadOS, macOS, Windows) with the API's
 // validation errors next to the field they name, the assignments and the device status.
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
   CheckField, ErrorText, FormError, NumberField, SelectField, TextField, compact, formatDate, graph, useCan, useForm, useData,
   type GraphCollection, type Values, TableWrap } from './admin-kit.js';
-import { AssignmentsEditor, DeviceStatusPanel } from './policy-parts.js';
+import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
 
 const BASE = '/deviceManagement/deviceCompliancePolicies';
 const OP = 'Microsoft.Intune_DeviceCompliancePolices';
@@ -69,19 +69,7 @@ const HOME = '/compliance-policies';
 
 /** /compliance-policies (the list), /compliance-policies/new and /compliance-policies/:id. */
 export default function CompliancePoliciesPage() {
-  const { id } = useParams();
-  const navigate = useNavigate();
-  if (id === 'new') {
-    return (
-      <>
-        <PageHeader title="New compliance policy" />
-        <p><Link to={HOME}>← All compliance policies</Link></p>
-        <PolicyEditor onDone={(created) => { void navigate(`${HOME}/${created}`); }} onCancel={() => { void navigate(HOME); }} />
-      </>
-    );
-  }
-  if (id) return <PolicyDetail key={id} id={id} onBack={() => { void navigate(HOME); }} />;
-  return <PolicyList />;
+  return <PolicyRoutes home={HOME} newTitle="New compliance policy" allLabel="All compliance policies" Editor={PolicyEditor} Detail={PolicyDetail} List={PolicyList} />;
 }
 
 function PolicyList() {

@@ -5,12 +5,12 @@
 // status (succeeded, pending, error, conflict, not applicable per device) and the native form
 // (stewardPreview).
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
   CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, messageOf, targetOf, useCan,
   useForm, useData, type Bound, type GraphCollection, type Values, TableWrap } from './admin-kit.js';
-import { AssignmentsEditor, DeviceStatusPanel } from './policy-parts.js';
+import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
 
 /** Graph reports a profile's state on a device as a complianceStatus: compliant is "succeeded". */
 const PROFILE_STATUS: Record<string, string> = { compliant: 'Succeeded', unknown: 'Pending', error: 'Error', conflict: 'Conflict', notApplicable: 'Not applicable', nonCompliant: 'Failed' };
@@ -89,19 +89,7 @@ const HOME = '/configuration-profiles';
 
 /** /configuration-profiles (the list), /configuration-profiles/new and /configuration-profiles/:id. */
 export default function ConfigurationProfilesPage() {
-  const { id } = useParams();
-  const navigate = useNavigate();
-  if (id === 'new') {
-    return (
-      <>
-        <PageHeader title="New configuration profile" />
-        <p><Link to={HOME}>← All configuration profiles</Link></p>
-        <ProfileEditor onDone={(created) => { void navigate(`${HOME}/${created}`); }} onCancel={() => { void navigate(HOME); }} />
-      </>
-    );
-  }
-  if (id) return <ProfileDetail key={id} id={id} onBack={() => { void navigate(HOME); }} />;
-  return <ProfileList />;
+  return <PolicyRoutes home={HOME} newTitle="New configuration profile" allLabel="All configuration profiles" Editor={ProfileEditor} Detail={ProfileDetail} List={ProfileList} />;
 }
 
 function ProfileList() {

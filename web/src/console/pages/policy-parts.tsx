@@ -1,7 +1,9 @@
 // Parts shared by compliance policies and configuration profiles: the assignment editor (groups,
 // all devices, all licensed users, excluded groups; Graph's assign action) and the device status
 // panel (deviceStatusOverview and deviceStatuses).
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ComponentType } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { PageHeader } from '../../common/layout.js';
 import { ErrorText, graph, graphAll, formatDate, useData, type GraphCollection, TableWrap } from './admin-kit.js';
 
 interface Target { '@odata.type': string; groupId?: string }
@@ -162,4 +164,31 @@ export function DeviceStatusPanel({ basePath, id, refreshKey = 0, words = status
       ) : data.data ? <p>No device has reported yet.</p> : null}
     </section>
   );
+}
+
+/**
+ * The three views of policies and profiles under one route: `home` lists them, `home/new` opens
+ * the editor (and then the created one), `home/:id` shows one.
+ */
+export function PolicyRoutes({ home, newTitle, allLabel, Editor, Detail, List }: {
+  home: string;
+  newTitle: string;
+  allLabel: string;
+  Editor: ComponentType<{ onDone: (id: string) => void; onCancel?: () => void }>;
+  Detail: ComponentType<{ id: string; onBack: () => void }>;
+  List: ComponentType;
+}) {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  if (id === 'new') {
+    return (
+      <>
+        <PageHeader title={newTitle} />
+        <p><Link to={home}>← {allLabel}</Link></p>
+        <Editor onDone={(created) => { void navigate(`${home}/${created}`); }} onCancel={() => { void navigate(home); }} />
+      </>
+    );
+  }
+  if (id) return <Detail key={id} id={id} onBack={() => { void navigate(home); }} />;
+  return <List />;
 }
