@@ -22,6 +22,7 @@ import type { Kysely } from 'kysely';
 import { testDialects } from '../src/store/testing.js';
 import { storePorts } from '../src/store/ports.js';
 import type { Schema } from '../src/store/schema.js';
+import { insertAll, sortableId } from './fleet-rows.js';
 import { makeCore } from '../src/core/deps.js';
 import type { Clock } from '../src/core/clock.js';
 import { reconcileConfiguration, reconcileFleet, type ReconcileDeps } from '../src/core/configuration/reconcile.js';
@@ -33,14 +34,8 @@ import { createCertificateAuthority } from '../src/pki/certificate-authority.js'
 const DEVICES = Number(process.env.BENCH_CONFIGURATION_DEVICES ?? 100_000);
 const USERS = Math.ceil(DEVICES / 4);
 const NOW = new Date('2026-11-25T03:00:00.000Z');
-const ROWS = 500;
 
-const id = (kind: string, i: number) => `${kind}${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`.slice(0, 36);
-
-async function insertAll<T extends keyof Schema>(db: Kysely<Schema>, table: T, rows: readonly object[], perRow: number): Promise<void> {
-  const size = Math.max(1, Math.floor(Math.min(ROWS, 30_000 / perRow)));
-  for (let i = 0; i < rows.length; i += size) await db.insertInto(table).values(rows.slice(i, i + size) as never).execute();
-}
+const id = sortableId;
 
 async function populate(db: Kysely<Schema>): Promise<{ users: string; devices: string; excluded: string }> {
   const at = NOW.toISOString();
