@@ -29,7 +29,7 @@ for (const dialect of testDialects()) {
     after(async () => { await database.close(); });
 
     const state = (deviceId: string, since: string | null) => ({
-      deviceId, policyId: policy.id, status: since ? 'nonCompliant' as const : 'compliant' as const, settingStates: [], settingStatesJson: '[]', policyVersion: 1,
+      deviceId, policyId: policy.id, status: since ? 'nonCompliant' as const : 'compliant' as const, settingStates: [], settingStatesJson: '[]', replaces: false, policyVersion: 1,
       noncompliantSince: since, graceExpiresAt: since, evaluatedAt: T0.toISOString(), deviceName: null, deviceModel: null, userName: null, userPrincipalName: null,
     });
 

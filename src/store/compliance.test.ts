@@ -116,6 +116,64 @@ for (const dialect of testDialects()) {
       await core.compliancePolicies.delete(p.id);
     });
 
+    it('no state outlives its policy: a write names a deleted policy, or a delete races a batch being written', async () => {
+      const device = await aDevice({ osVersion: '16.4' });
+      const state = { deviceId: device.id, policyId: randomUUID(), status: 'compliant' as const, settingStates: [], settingStatesJson: '[]', replaces: false, policyVersion: 1,
+        noncompliantSince: null, graceExpiresAt: null, evaluatedAt: NOW.toISOString(), deviceName: null, deviceModel: null, userName: null, userPrincipalName: null };
+      await core.complianceStates.write({ upserts: [state], removals: [], overall: new Map() });
+      assert.deepEqual(await core.complianceStates.forDevices([device.id]), new Map(), 'a state of a policy that does not exist is not written');
+      // A state taken for new (none stored when read) that a replica has written meanwhile is
+      // replaced, and the rest of the batch still goes in.
+      const p0 = aPolicy();
+      await core.compliancePolicies.create(p0);
+      const other = await aDevice();
+      const settings = [{ setting: 'iosCompliancePolicy.osMinimumVersion', settingName: 'osMinimumVersion', state: 'nonCompliant' as const, currentValue: '16.4' }];
+      await core.complianceStates.write({ upserts: [{ ...state, policyId: p0.id }], removals: [], overall: new Map() });
+      await core.complianceStates.write({
+        upserts: [{ ...state, policyId: p0.id, status: 'nonCompliant', settingStates: settings, settingStatesJson: JSON.stringify(settings) }, { ...state, deviceId: other.id, policyId: p0.id }], removals: [], overall: new Map(),
+      });
+      assert.deepEqual([...(await core.complianceStates.forDevices([device.id, other.id])).values()].flat().map((s) => [s.deviceId, s.status, s.settingStates]),
+        [[device.id, 'nonCompliant', settings], [other.id, 'compliant', []]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+      await core.compliancePolicies.delete(p0.id);
+
+      const devices = [device, ...await Promise.all(Array.from({ length: 30 }, () => aDevice()))].map((d) => d.id);
+      for (let round = 0; round < 8; round++) {
+        const p = aPolicy();
+        await core.compliancePolicies.create(p);
+        await core.compliancePolicies.setAssignments(p.id, [{ id: 'a', target: { kind: 'allDevices' } }], NOW);
+        // The delete lands before, during or after the batch's write, depending on the round.
+        await Promise.all([reevaluateDevices(core, devices), (async () => {
+          for (let i = 0; i < round; i++) await new Promise((r) => setImmediate(r));
+          assert.equal(await core.compliancePolicies.delete(p.id), true);
+        })()]);
+        const left = [...(await core.complianceStates.forDevices(devices)).values()].flat().filter((s) => s.policyId === p.id);
+        assert.deepEqual(left, [], `round ${round}: no state of the deleted policy`);
+      }
+    });
+
+    it('stores any text a device or user name holds, as it is', async () => {
+      const p = aPolicy();
+      await core.compliancePolicies.create(p);
+      const names = ['a"b\\c{d},e', 'NULL', '', ' spaced ', 'Zoë’s iPhone 📱', '\\"', '{}', 'back\\nslash', 'line\nbreak\ttab'];
+      const devices = await Promise.all(names.map(() => aDevice()));
+      const settings = [{ setting: 'iosCompliancePolicy.osMinimumVersion', settingName: 'osMinimumVersion', state: 'nonCompliant' as const, currentValue: 'a "quoted" \\ value' }];
+      const upserts = devices.map((d, i) => ({
+        deviceId: d.id, policyId: p.id, status: 'nonCompliant' as const, settingStates: settings, settingStatesJson: JSON.stringify(settings), replaces: false, policyVersion: 3,
+        noncompliantSince: NOW.toISOString(), graceExpiresAt: null, evaluatedAt: NOW.toISOString(), deviceName: names[i]!, deviceModel: i % 2 ? null : names[i]!, userName: names[i]!, userPrincipalName: null,
+      }));
+      // Two batches: texts an array literal quotes as JSON does, then texts with control characters.
+      for (const part of [upserts.slice(0, 7), upserts.slice(7)]) {
+        await core.complianceStates.write({ upserts: part, removals: [], overall: new Map(part.map((u) => [u.deviceId, 'noncompliant'])) });
+      }
+      const read = await core.complianceStates.forPolicy(p.id);
+      const { settingStatesJson: _j, replaces: _r, ...expected } = upserts[0]!;
+      assert.deepEqual(read.find((s) => s.deviceId === devices[0]!.id), expected);
+      assert.deepEqual(devices.map((d) => read.find((s) => s.deviceId === d.id)?.deviceName), names);
+      assert.deepEqual(devices.map((d) => read.find((s) => s.deviceId === d.id)?.deviceModel), names.map((n, i) => (i % 2 ? null : n)));
+      assert.deepEqual((await core.devices.getMany(devices.map((d) => d.id), allScope)).map((d) => d.complianceState), names.map(() => 'noncompliant'));
+      await core.compliancePolicies.delete(p.id);
+    });
+
     it('the maintenance sweep marks devices not seen within the threshold noncompliant; secureByDefault decides for devices without policy', async () => {
       const stale = await aDevice({ lastSyncDateTime: new Date(NOW.getTime() - 31 * 86_400_000).toISOString() });
       const fresh = await aDevice();

@@ -4,7 +4,7 @@ import { CompiledQuery, sql, type Kysely, type Selectable, type SelectQueryBuild
 import type { Dialect } from './database.js';
 import type { ComplianceState } from '../core/devices/managed-device.js';
 import type { CompliancePolicy, CompliancePolicyType, PolicyAssignment } from '../core/compliance/policy.js';
-import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState, EvaluationInput, StoredState } from '../core/compliance/ports.js';
+import type { CompliancePolicyStore, ComplianceStateStore, DevicePolicyState, EvaluationInput, StateWrite, StoredState } from '../core/compliance/ports.js';
 import { stewardSku } from '../core/directory/licenses.js';
 import type { PolicyComplianceStatus } from '../core/compliance/setting-result.js';
 import type { Schema } from './schema.js';
@@ -13,6 +13,8 @@ import { addTo, chunks } from './batches.js';
 
 /** Ids per statement, far below SQLite's bound-parameter limit. */
 const BATCH = 400;
+/** PostgreSQL's SQLSTATE for a duplicate key. */
+const UNIQUE_VIOLATION = '23505';
 /** State rows per insert: 13 columns each. */
 const ROWS = 200;
 
@@ -95,9 +97,11 @@ export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore
     },
     async delete(id) {
       return db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('device_compliance_states').where('policy_id', '=', id).execute();
-        await tx.deleteFrom('compliance_policy_assignments').where('policy_id', '=', id).execute();
+        // The policy first: its row lock makes a batch being written for it wait (write() locks
+        // the policies it writes states for before any state), and then find it gone.
         const r = await tx.deleteFrom('compliance_policies').where('id', '=', id).executeTakeFirst();
+        await tx.deleteFrom('compliance_policy_assignments').where('policy_id', '=', id).execute();
+        await tx.deleteFrom('device_compliance_states').where('policy_id', '=', id).execute();
         return Number(r.numDeletedRows) > 0;
       });
     },
@@ -120,27 +124,69 @@ export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore
 const STATE_COLUMNS = ['device_id', 'policy_id', 'status', 'setting_states', 'policy_version', 'noncompliant_since', 'grace_expires_at', 'evaluated_at',
   'device_name', 'device_model', 'user_name', 'user_principal_name'] as const;
 
-/** PostgreSQL: every row of a batch in one upsert, each column an array parameter. */
-const PG_UNNEST_UPSERT = `insert into device_compliance_states (${STATE_COLUMNS.join(', ')}) select * from unnest(${
+/**
+ * PostgreSQL: a batch's rows in one statement, each column one array parameter (unnest). The
+ * arrays' text is built here (pgTextArray) and sent as it is, not by the driver, which ran a
+ * regular expression over every element: that and PostgreSQL's parsing of the rows were the
+ * largest costs of a first evaluation after the rows themselves. (A JSON parameter with
+ * json_to_recordset was cheaper to build but cost PostgreSQL more to take apart.)
+ */
+const PG_INSERT = `insert into device_compliance_states (${STATE_COLUMNS.join(', ')}) select * from unnest(${
   STATE_COLUMNS.map((c, i) => `$${i + 1}::${c === 'policy_version' ? 'integer' : 'text'}[]`).join(', ')
-}) on conflict (device_id, policy_id) do update set ${STATE_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+})`;
+const PG_UPSERT = `${PG_INSERT} on conflict (device_id, policy_id) do update set ${STATE_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+const ARRAY_QUOTED = /["\\]/;
+const ARRAY_ESCAPE = /["\\]/g;
+/** An escape in JSON text that means something else in an array literal (\n, \t, \u…), not \" or \\. */
+const JSON_ONLY_ESCAPE = /(?<!\\)(?:\\\\)*\\[bfnrtu]/;
 
 /**
- * The upsert of `count` state rows as SQL text, built once per row count and dialect: a sweep
- * writes thousands of rows, and building each statement through the query builder cost more CPU
- * than the database spent on it.
+ * A PostgreSQL array literal of these texts and numbers, null as NULL. JSON.stringify writes the
+ * same thing with other brackets (strings quoted with `"` and `\` escaped, which is how an array
+ * literal quotes them; null unquoted), natively and fast, unless a text holds a control character
+ * or a lone surrogate, which JSON escapes differently: those arrays are built element by element.
  */
-const upsertText = new Map<string, string>();
-function upsertSql(dialect: Dialect, count: number): string {
-  const key = `${dialect}:${count}`;
-  let text = upsertText.get(key);
+export function pgTextArray(values: readonly (string | number | null)[]): string {
+  const json = JSON.stringify(values);
+  if (!JSON_ONLY_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else out += `"${ARRAY_QUOTED.test(v) ? v.replace(ARRAY_ESCAPE, '\\$&') : v}"`;
+  }
+  return `${out}}`;
+}
+
+/** The parameters of PG_INSERT and PG_UPSERT: one array literal per column of STATE_COLUMNS, in one pass over the rows. */
+function pgColumns(states: readonly StateWrite[]): string[] {
+  const n = states.length;
+  const cols: (string | number | null)[][] = STATE_COLUMNS.map(() => new Array<string | number | null>(n));
+  const [d, p, st, j, v, nc, g, e, dn, dm, un, up] = cols as [string[], string[], string[], string[], number[], (string | null)[], (string | null)[], string[], (string | null)[], (string | null)[], (string | null)[], (string | null)[]];
+  for (let i = 0; i < n; i++) {
+    const s = states[i]!;
+    d[i] = s.deviceId; p[i] = s.policyId; st[i] = s.status; j[i] = s.settingStatesJson; v[i] = s.policyVersion; nc[i] = s.noncompliantSince;
+    g[i] = s.graceExpiresAt; e[i] = s.evaluatedAt; dn[i] = s.deviceName; dm[i] = s.deviceModel; un[i] = s.userName; up[i] = s.userPrincipalName;
+  }
+  return cols.map((c) => pgTextArray(c));
+}
+
+/**
+ * SQLite: the upsert of `count` state rows as SQL text, built once per row count: a sweep writes
+ * thousands of rows, and building each statement through the query builder cost more CPU than the
+ * database spent on it.
+ */
+const upsertText = new Map<number, string>();
+function sqliteUpsert(count: number): string {
+  let text = upsertText.get(count);
   if (text === undefined) {
-    let n = 0;
-    const param = () => (dialect === 'postgres' ? `$${++n}` : '?');
-    const rows = Array.from({ length: count }, () => `(${STATE_COLUMNS.map(param).join(', ')})`);
+    const rows = Array.from({ length: count }, () => `(${STATE_COLUMNS.map(() => '?').join(', ')})`);
     const updates = STATE_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ');
     text = `insert into device_compliance_states (${STATE_COLUMNS.join(', ')}) values ${rows.join(', ')} on conflict (device_id, policy_id) do update set ${updates}`;
-    upsertText.set(key, text);
+    upsertText.set(count, text);
   }
   return text;
 }
@@ -200,9 +246,7 @@ export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): Comp
             noncompliantSince: r.noncompliant_since, graceExpiresAt: r.grace_expires_at, evaluatedAt: r.evaluated_at,
             deviceName: r.device_name, deviceModel: r.device_model, userName: r.user_name, userPrincipalName: r.user_principal_name,
           };
-          const list = out.get(r.device_id);
-          if (list) list.push(state);
-          else out.set(r.device_id, [state]);
+          addTo(out, r.device_id, state);
         }
       }
       return out;
@@ -212,25 +256,42 @@ export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): Comp
       const byKey = (a: { deviceId: string; policyId: string }, b: { deviceId: string; policyId: string }) =>
         (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.policyId < b.policyId ? -1 : a.policyId > b.policyId ? 1 : 0);
       await db.transaction().execute(async (tx) => {
+        // Evaluation results can be recomputed: the commit need not wait for the WAL's flush. A
+        // PostgreSQL crash may lose the last fraction of a second of batches, never corrupt them,
+        // and the next sweep writes them again.
+        if (dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(tx);
+        // Policies deleted since the batch read them are skipped (their states would be orphans).
+        // On PostgreSQL the policies stay locked (KEY SHARE) until the batch commits, so none is
+        // deleted meanwhile; this comes before any state row is locked, as delete() locks the
+        // policy before its states: a fixed order, no deadlock.
+        const policies = tx.selectFrom('compliance_policies').select('id');
+        const livePolicies = upserts.length === 0 ? new Set<string>() : new Set((await (dialect === 'postgres' ? policies.forKeyShare() : policies).execute()).map((r) => r.id));
         // Rows in a fixed order: two replicas writing overlapping batches wait instead of deadlocking.
         for (const part of chunks([...removals].sort(byKey), BATCH / 2)) {
           await tx.deleteFrom('device_compliance_states')
             .where((eb) => eb(eb.refTuple('device_id', 'policy_id'), 'in', part.map((r) => eb.tuple(r.deviceId, r.policyId))))
             .execute();
         }
-        // Policies deleted since the batch read them are skipped (their states would be orphans).
-        const livePolicies = upserts.length === 0 ? new Set<string>() : new Set((await tx.selectFrom('compliance_policies').select('id').execute()).map((r) => r.id));
         const live = [...upserts].sort(byKey).filter((s) => livePolicies.has(s.policyId));
         if (dialect === 'postgres' && live.length > 0) {
-          // One statement for the whole batch: a column of values per parameter (unnest), so the
-          // text is the same every time and there is one round trip.
-          const columns: unknown[][] = STATE_COLUMNS.map(() => []);
-          for (const s of live) {
-            const values = [s.deviceId, s.policyId, s.status, s.settingStatesJson, s.policyVersion, s.noncompliantSince, s.graceExpiresAt, s.evaluatedAt,
-              s.deviceName, s.deviceModel, s.userName, s.userPrincipalName];
-            for (let c = 0; c < values.length; c++) columns[c]!.push(values[c]);
+          // One statement for the batch's new states and one for the rest, their text the same
+          // every time. New states (none stored when the batch was read) go in with a plain
+          // insert, a third cheaper than an upsert; if a replica wrote one of them meanwhile, the
+          // insert is undone to its savepoint and they are upserted as well.
+          const fresh = live.filter((s) => !s.replaces);
+          let replaced = live.filter((s) => s.replaces);
+          if (fresh.length > 0) {
+            await sql`savepoint fresh_states`.execute(tx);
+            try {
+              await tx.executeQuery(CompiledQuery.raw(PG_INSERT, pgColumns(fresh)));
+              await sql`release savepoint fresh_states`.execute(tx);
+            } catch (err) {
+              if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+              await sql`rollback to savepoint fresh_states`.execute(tx);
+              replaced = live;
+            }
           }
-          await tx.executeQuery(CompiledQuery.raw(PG_UNNEST_UPSERT, columns));
+          if (replaced.length > 0) await tx.executeQuery(CompiledQuery.raw(PG_UPSERT, pgColumns(replaced)));
         }
         for (const part of dialect === 'postgres' ? [] : chunks(live, ROWS)) {
           const params: unknown[] = [];
@@ -238,16 +299,18 @@ export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): Comp
             params.push(s.deviceId, s.policyId, s.status, s.settingStatesJson, s.policyVersion, s.noncompliantSince, s.graceExpiresAt, s.evaluatedAt,
               s.deviceName, s.deviceModel, s.userName, s.userPrincipalName);
           }
-          await tx.executeQuery(CompiledQuery.raw(upsertSql(dialect, part.length), params));
+          await tx.executeQuery(CompiledQuery.raw(sqliteUpsert(part.length), params));
         }
         const byState = new Map<ComplianceState, string[]>();
-        for (const [id, s] of overall) {
-          const list = byState.get(s);
-          if (list) list.push(id);
-          else byState.set(s, [id]);
-        }
+        for (const [id, s] of overall) addTo(byState, s, id);
         for (const [state, ids] of [...byState].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-          for (const part of chunks(ids.sort(), BATCH)) {
+          ids.sort();
+          if (dialect === 'postgres') {
+            // One array parameter: the index scan visits (and locks) the rows in key order.
+            await tx.executeQuery(CompiledQuery.raw('update managed_devices set compliance_state = $1 where id = any($2::text[]) and compliance_state <> $1', [state, pgTextArray(ids)]));
+            continue;
+          }
+          for (const part of chunks(ids, BATCH)) {
             await tx.updateTable('managed_devices').set({ compliance_state: state }).where('id', 'in', part).where('compliance_state', '<>', state).execute();
           }
         }

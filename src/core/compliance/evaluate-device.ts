@@ -72,8 +72,6 @@ export function evaluateDevice(input: {
 }): DeviceEvaluation {
   const { facts, now } = input;
   const d = facts.device;
-  const at = now.toISOString();
-  const before = new Map(input.previous.map((s) => [s.policyId, s]));
   const states: DevicePolicyState[] = [];
   for (const policy of input.policies) {
     const settingStates = evaluatePolicySettings(policy, facts);
@@ -81,7 +79,7 @@ export function evaluateDevice(input: {
     let noncompliantSince: string | null = null;
     let graceExpiresAt: string | null = null;
     if (status === 'nonCompliant') {
-      noncompliantSince = before.get(policy.id)?.noncompliantSince ?? at;
+      noncompliantSince = input.previous.find((s) => s.policyId === policy.id)?.noncompliantSince ?? now.toISOString();
       graceExpiresAt = new Date(Date.parse(noncompliantSince) + blockGraceHours(policy) * 3600_000).toISOString();
     }
     states.push({

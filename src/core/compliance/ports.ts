@@ -1,6 +1,8 @@
 // What compliance stores: policies with their assignments, and per device and policy the result
 // of the last evaluation (store/compliance.ts, migrations/0015-compliance.ts).
 import type { ComplianceState, ManagedDevice } from '../devices/managed-device.js';
+import type { Page } from '../devices/ports.js';
+import type { ListQuery } from '../query/list-query.js';
 import type { CompliancePolicy, PolicyAssignment } from './policy.js';
 import type { PolicyComplianceStatus, SettingResult } from './setting-result.js';
 
@@ -40,6 +42,14 @@ export interface CompliancePolicyStore {
   setAssignments(policyId: string, assignments: readonly PolicyAssignment[], at: Date): Promise<boolean>;
 }
 
+/**
+ * Pages of policies by Graph's query options (compliancePolicySchema), limited to those carrying
+ * one of the held scope tags: the ids, in order, for CompliancePolicyStore's policies.
+ */
+export interface CompliancePolicyPages {
+  page(query: ListQuery, heldTags: 'all' | ReadonlySet<string>): Promise<Page<string>>;
+}
+
 /** The device record as evaluation reads it (devices are read by evaluation pages, not whole). */
 export type EvaluatedDevice = Pick<ManagedDevice, 'id' | 'deviceName' | 'operatingSystem' | 'osVersion' | 'model' | 'jailBroken' | 'userId' | 'userPrincipalName' | 'userDisplayName' | 'lastSyncDateTime' | 'complianceState'>;
 
@@ -61,8 +71,13 @@ export interface EvaluationInput {
 /** A stored state with its settingStates left as the JSON text stored: compared, never parsed, by sweeps. */
 export type StoredState = Omit<DevicePolicyState, 'settingStates'> & { settingStatesJson: string };
 
-/** A state to write, with its settingStates' JSON text (computed once, compared and stored). */
-export type StateWrite = DevicePolicyState & { settingStatesJson: string };
+/**
+ * A state to write, with its settingStates' JSON text (JSON.stringify(settingStates), computed
+ * once, compared and stored; PostgreSQL stores the same text by serializing settingStates), and
+ * whether a state was stored for this device and policy when the batch was read (`replaces`): new
+ * states can go in with a plain insert, cheaper than an upsert.
+ */
+export type StateWrite = DevicePolicyState & { settingStatesJson: string; replaces: boolean };
 
 export interface ComplianceStateStore {
   /** The stored states of these devices, by device id. */

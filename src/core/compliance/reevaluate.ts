@@ -34,6 +34,9 @@ export interface ComplianceDeps {
 
 export const EVALUATION_BATCH = 1000;
 
+/** Batches of a fleet sweep whose changes are written at once (reevaluateFleet). */
+const WRITES_IN_FLIGHT = 2;
+
 /** Up to this many devices, targets are checked from each device's groups rather than by reading every assigned group. */
 const FEW_DEVICES = 20;
 
@@ -97,16 +100,29 @@ function sameState(stored: StoredState, s: DevicePolicyState, json: string): boo
     && stored.settingStatesJson === json;
 }
 
-async function evaluateBatch(deps: ComplianceDeps, run: Run, page: Page): Promise<void> {
-  if (page.inputs.length === 0) return;
+/** What a batch's evaluation changed: the states and devices to write. */
+interface Changes {
+  upserts: StateWrite[];
+  removals: { deviceId: string; policyId: string }[];
+  overall: Map<string, ComplianceState>;
+  /** Devices found newly or still noncompliant, for their actions once written. */
+  noncompliant: string[];
+}
+
+/** Devices judged between two turns of the event loop, so a write in flight meanwhile is served. */
+const YIELD_EVERY = 20;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Evaluates a batch against the stored states: only what changed comes back. */
+async function judge(deps: ComplianceDeps, run: Run, page: Page): Promise<Changes> {
+  const changes: Changes = { upserts: [], removals: [], overall: new Map(), noncompliant: [] };
+  if (page.inputs.length === 0) return changes;
   const targets = page.inputs.map(targetOf);
   await run.load(targets);
   const now = deps.clock.now();
-  const upserts: StateWrite[] = [];
-  const removals: { deviceId: string; policyId: string }[] = [];
-  const overall = new Map<string, ComplianceState>();
-  const noncompliant: string[] = [];
-  for (const [i, input] of page.inputs.entries()) {
+  for (let i = 0; i < page.inputs.length; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) await turn();
+    const input = page.inputs[i]!;
     const device = input.device;
     const policies = run.policiesFor(targets[i]!);
     // Inventory is parsed only for the devices a policy of their platform reaches: the rest need none.
@@ -122,25 +138,34 @@ async function evaluateBatch(deps: ComplianceDeps, run: Run, page: Page): Promis
     // A device has a few states: plain loops, no maps, keep the sweep's garbage down.
     let changed = device.complianceState !== result.overall;
     for (const s of result.states) {
-      const json = JSON.stringify(s.settingStates);
+      const json = s.settingStates.length === 0 ? '[]' : JSON.stringify(s.settingStates);
       const stored = previous.find((p) => p.policyId === s.policyId);
       if (stored && sameState(stored, s, json)) continue;
-      upserts.push({ ...s, settingStatesJson: json });
+      changes.upserts.push({
+        deviceId: s.deviceId, policyId: s.policyId, status: s.status, settingStates: s.settingStates, settingStatesJson: json, policyVersion: s.policyVersion,
+        noncompliantSince: s.noncompliantSince, graceExpiresAt: s.graceExpiresAt, evaluatedAt: s.evaluatedAt, deviceName: s.deviceName, deviceModel: s.deviceModel,
+        userName: s.userName, userPrincipalName: s.userPrincipalName, replaces: stored !== undefined,
+      });
       changed = true;
     }
     for (const p of previous) {
       if (result.states.some((s) => s.policyId === p.policyId)) continue;
-      removals.push({ deviceId: device.id, policyId: p.policyId });
+      changes.removals.push({ deviceId: device.id, policyId: p.policyId });
       changed = true;
     }
     // Only what changed is written: a sweep over a steady fleet writes nothing back.
     if (!changed) continue;
-    overall.set(device.id, result.overall);
-    if (result.states.some((s) => s.status === 'nonCompliant')) noncompliant.push(device.id);
+    changes.overall.set(device.id, result.overall);
+    if (result.states.some((s) => s.status === 'nonCompliant')) changes.noncompliant.push(device.id);
   }
-  if (overall.size === 0) return;
-  await deps.complianceStates.write({ upserts, removals, overall });
-  if (deps.actOnNoncompliance && noncompliant.length > 0) await deps.actOnNoncompliance(noncompliant);
+  return changes;
+}
+
+/** Writes a batch's changes (one transaction), then acts on its noncompliant devices. */
+async function commit(deps: ComplianceDeps, changes: Changes): Promise<void> {
+  if (changes.overall.size === 0) return;
+  await deps.complianceStates.write(changes);
+  if (deps.actOnNoncompliance && changes.noncompliant.length > 0) await deps.actOnNoncompliance(changes.noncompliant);
 }
 
 /** A page and its stored states: a page of the fleet (`range`) reads them as one id range, a list of devices by id. */
@@ -157,7 +182,8 @@ export async function reevaluateDevices(deps: ComplianceDeps, deviceIds: readonl
   const unique = [...new Set(deviceIds)];
   const run = unique.length <= FEW_DEVICES ? await prepareFew(deps) : await prepare(deps);
   for (let i = 0; i < unique.length; i += EVALUATION_BATCH) {
-    await evaluateBatch(deps, run, await pageOf(deps, await deps.complianceStates.evaluationInputs(unique.slice(i, i + EVALUATION_BATCH))));
+    const page = await pageOf(deps, await deps.complianceStates.evaluationInputs(unique.slice(i, i + EVALUATION_BATCH)));
+    await commit(deps, await judge(deps, run, page));
   }
 }
 
@@ -166,16 +192,28 @@ export async function reevaluateFleet(deps: ComplianceDeps, batchSize = EVALUATI
   const run = await prepare(deps);
   const fetch = async (afterId: string | undefined) => pageOf(deps, await deps.complianceStates.evaluationPage({ limit: batchSize, ...(afterId === undefined ? {} : { afterId }) }), true);
   let next = fetch(undefined);
+  // Writes in flight, oldest first: up to WRITES_IN_FLIGHT batches are written (each in its own
+  // transaction, on its own connection) while the next is judged and the one after read, so on
+  // PostgreSQL the database works on both cores while Steward computes. Batches are disjoint
+  // devices: their writes do not wait for each other.
+  const writing: Promise<void>[] = [];
   let count = 0;
-  for (;;) {
-    const page = await next;
-    const last = page.inputs.at(-1)?.device.id;
-    if (last === undefined) break;
-    // The next page is read while this one is evaluated and written (PostgreSQL overlaps them).
-    next = page.inputs.length < batchSize ? Promise.resolve({ inputs: [], previous: new Map() }) : fetch(last);
-    next.catch(() => undefined); // awaited above on the next turn; no unhandled rejection meanwhile
-    await evaluateBatch(deps, run, page);
-    count += page.inputs.length;
+  try {
+    for (;;) {
+      const page = await next;
+      const last = page.inputs.at(-1)?.device.id;
+      if (last === undefined) break;
+      next = page.inputs.length < batchSize ? Promise.resolve({ inputs: [], previous: new Map() }) : fetch(last);
+      next.catch(() => undefined); // awaited above on the next turn; no unhandled rejection meanwhile
+      const changes = await judge(deps, run, page);
+      if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+      const write = commit(deps, changes);
+      write.catch(() => undefined); // awaited in turn, or below
+      writing.push(write);
+      count += page.inputs.length;
+    }
+  } finally {
+    await Promise.all(writing);
   }
   return { devices: count };
 }

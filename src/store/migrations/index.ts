@@ -19,6 +19,7 @@ import { migration as m0016 } from './0016-configuration.js';
 import { migration as m0017 } from './0017-wns.js';
 import { migration as m0018 } from './0018-configuration-delivery.js';
 import { migration as m0019 } from './0019-compliance-actions.js';
+import { migration as m0020 } from './0020-compliance-state-writes.js';
 
 export const migrations: Record<string, StewardMigration> = {
   '0001-managed-devices': m0001,
@@ -40,4 +41,5 @@ export const migrations: Record<string, StewardMigration> = {
   '0017-wns': m0017,
   '0018-configuration-delivery': m0018,
   '0019-compliance-actions': m0019,
+  '0020-compliance-state-writes': m0020,
 };
