@@ -91,6 +91,8 @@ export class ManagementTree {
   private readonly nodes = new Map<string, NodeValue>();
   /** Exec commands carried out, in order (wipes, reboots, locks, unenroll). */
   readonly executed: ExecEffect[] = [];
+  /** Nodes whose Delete is refused, with the status to answer (refuseDelete). */
+  private readonly undeletable = new Map<string, string>();
 
   constructor(readonly hardware: PCHardware, readonly ids: { deviceId: string; providerId: string; language?: string }) {
     const h = hardware;
@@ -165,9 +167,23 @@ export class ManagementTree {
     return this.replace(uri, data, format);
   }
 
+  /**
+   * Makes the PC refuse to Delete this node with `status` (405: a CSP node without the Delete
+   * access type, or one a local policy holds), until allowDelete.
+   */
+  refuseDelete(uri: string, status = '405'): void {
+    this.undeletable.set(canonical(uri), status);
+  }
+
+  allowDelete(uri: string): void {
+    this.undeletable.delete(canonical(uri));
+  }
+
   /** Deletes a node and everything under it (an interior node such as a Wi-Fi profile takes its leaves along). */
   delete(uri: string): Answer {
     const key = canonical(uri);
+    const refused = this.undeletable.get(key);
+    if (refused !== undefined) return { status: refused };
     const below = [...this.nodes.keys()].filter((k) => k.startsWith(`${key}/`));
     if (!this.nodes.has(key) && below.length === 0) return { status: '404' };
     if (key.startsWith('./devdetail/') || key.startsWith('./devinfo/')) return { status: '405' };

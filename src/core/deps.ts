@@ -23,13 +23,14 @@ import type { ConfigurationDeliverySettings } from './configuration/native-comma
 import { reconcileDevices } from './configuration/reconcile.js';
 import { reconcileForMembership } from './configuration/reconcile-triggers.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
-import type { CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
+import type { CompliancePolicyPages, CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
 import { reevaluateDevices, reevaluateForMembership } from './compliance/reevaluate.js';
 import type { ComplianceActionStore } from './compliance/action-ports.js';
 import { carryOutComplianceActions } from './compliance/noncompliance-actions.js';
 import type { NotificationTemplateStore } from './notifications/template.js';
 import type { MailSender } from './notifications/ports.js';
 import { notifyingGroupStore, type MembershipListener } from './directory/membership-changes.js';
+import { notifyingUserStore, type UsersListener } from './directory/user-changes.js';
 
 export interface CorePorts {
   devices: ManagedDeviceStore;
@@ -56,6 +57,7 @@ export interface CorePorts {
   deviceInventory: DeviceInventoryStore;
   windowsInventory: WindowsInventoryStore;
   compliancePolicies: CompliancePolicyStore;
+  compliancePolicyPages: CompliancePolicyPages;
   complianceStates: ComplianceStateStore;
   complianceActions: ComplianceActionStore;
   notificationTemplates: NotificationTemplateStore;
@@ -77,6 +79,11 @@ export interface Core extends CorePorts {
    * one hook for membership. Compliance registers here in makeCore; others push their own.
    */
   onMembershipChanged: MembershipListener[];
+  /**
+   * Listeners told after users' licences, account state or names changed, or users were deleted
+   * (directory/user-changes.ts): their devices are re-evaluated and reconciled at once in makeCore.
+   */
+  onUsersChanged: UsersListener[];
   /** Sends e-mail (compliance notifications); absent when no SMTP server is configured. */
   mailer?: MailSender;
   /** Carries out the actions for noncompliance due for these devices (called right after evaluation). */
@@ -99,10 +106,18 @@ export function makeCore(ports: CorePorts, clock: Clock, extras: { waker?: Devic
   // Configuration profiles follow membership and each device's inventory report (reconcile-triggers.ts).
   const delivery = { ...ports, groups, clock, waker, ...(extras.deliverySettings ? { deliverySettings: extras.deliverySettings } : {}) };
   onMembershipChanged.push((change) => reconcileForMembership(delivery, change));
+  // A user's licences, account or deletion reach their devices at once (allLicensedUsers, the user's groups).
+  const onUsersChanged: UsersListener[] = [];
+  const users = notifyingUserStore(ports.users, onUsersChanged);
+  onUsersChanged.push(async (change) => {
+    const devices = await ports.complianceStates.devicesOfMembers(change.userIds);
+    await reevaluateDevices(compliance, devices);
+    await reconcileDevices(delivery, devices);
+  });
   return {
-    ...ports, groups, clock, memberships: membershipEngine({ ...ports, groups, clock }), waker,
+    ...ports, users, groups, clock, memberships: membershipEngine({ ...ports, groups, clock }), waker,
     ...(extras.wns === undefined ? {} : { wns: extras.wns }), ...mailer,
     afterInventory: async (deviceIds) => { await reevaluateDevices(compliance, deviceIds); await reconcileDevices(delivery, deviceIds); },
-    onMembershipChanged, actOnNoncompliance, ...(extras.deliverySettings ? { deliverySettings: extras.deliverySettings } : {}),
+    onMembershipChanged, onUsersChanged, actOnNoncompliance, ...(extras.deliverySettings ? { deliverySettings: extras.deliverySettings } : {}),
   };
 }

@@ -1,8 +1,8 @@
 // Configuration delivery on SQLite and PostgreSQL: the store (assignments, per-device states, the
 // answer only for the command that carries the current version, orphans), and reconcile over a
 // fleet: a batch's commands and states written in one transaction (never one query per device),
-// a steady fleet reconciled again queues and writes nothing, and two replicas reconciling at once
-// leave one state per device and profile.
+// a steady fleet reconciled again queues and writes nothing, two replicas reconciling at once
+// leave one state per device and profile, and a removal's state stays until the device answers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects, withTestDatabase } from './testing.js';
@@ -66,6 +66,19 @@ for (const dialect of testDialects()) {
       assert.equal((await store.forDevices([d1.id])).get(d1.id)?.length, 1);
     }));
 
+    it('ends a state only when the answer to its removal confirms it', () => withTestDatabase(dialect, async (database) => {
+      const store = storePorts(database).configurationDelivery;
+      const d = aManagedDevice();
+      await store.write([aState(d.id, 'installing'), aState(d.id, 'going', { status: 'removing', commandUuid: 'rm' }), aState(d.id, 'reassigned', { status: 'pending', commandUuid: 'install' })], []);
+      // An install's command is no removal; an unknown one removes nothing.
+      assert.equal(await store.removed(`cmd-${d.id}-installing`), false);
+      assert.equal(await store.removed('install'), false);
+      assert.equal(await store.removed('unknown'), false);
+      assert.equal(await store.removed('rm'), true);
+      assert.equal(await store.removed('rm'), false, 'once');
+      assert.deepEqual((await store.forDevices([d.id])).get(d.id)?.map((s) => s.configurationId), ['installing', 'reassigned']);
+    }));
+
     it('reconciles a fleet in batches, idempotently and safely with two replicas at once', () => withTestDatabase(dialect, async (database) => {
       const ports = storePorts(database);
       const core = makeCore(ports, systemClock);
@@ -101,12 +114,22 @@ for (const dialect of testDialects()) {
       await reconcileFleet(deps, 500);
       assert.deepEqual([writes, woken.length], [0, 0]);
 
-      // Unassigned: one RemoveProfile per device, queued a batch at a time; the states go.
+      // Unassigned: one RemoveProfile per device, queued a batch at a time; each state stays,
+      // removing and naming its RemoveProfile, until the device answers.
       await ports.configurationDelivery.setAssignments('wifi', []);
       await reconcileFleet(deps, 500);
       assert.equal(writes, 3);
+      const removal = await ports.commands.forEnrollment(first.id, { requestType: 'RemoveProfile' });
+      assert.equal(removal.length, 1);
+      const removing = await ports.configurationDelivery.forConfiguration('wifi');
+      assert.equal(removing.length, ios.length);
+      assert.ok(removing.every((s) => s.status === 'removing' && s.settingStates.length === 0));
+      assert.equal(removing.find((s) => s.deviceId === first.id)?.commandUuid, removal[0]?.uuid);
+      // Steady again: a removal waiting for its answer is not queued twice.
+      writes = 0;
+      await reconcileFleet(deps, 500);
+      assert.equal(writes, 0);
       assert.equal((await ports.commands.forEnrollment(first.id, { requestType: 'RemoveProfile' })).length, 1);
-      assert.deepEqual((await ports.configurationDelivery.forConfiguration('wifi')), []);
     }));
   });
 }

@@ -121,6 +121,10 @@ export function configurationDeliveryStore(db: Kysely<Schema>, clock: Clock = sy
         }
       });
     },
+    async removed(commandUuid) {
+      const r = await db.deleteFrom('device_configuration_states').where('command_uuid', '=', commandUuid).where('status', '=', 'removing').executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
     async report(commandUuid, changes) {
       const r = await db.updateTable('device_configuration_states').set({
         status: changes.status, error_detail: changes.errorDetail, setting_states: JSON.stringify(changes.settingStates), last_reported_at: changes.lastReportedDateTime,

@@ -14,7 +14,7 @@ export interface DeviceConfigurationStatesTable {
   device_id: string;
   configuration_id: string;
   version: number;
-  /** DeliveryStatus: pending, succeeded, error, notApplicable. */
+  /** DeliveryStatus: pending, succeeded, error, notApplicable, removing, removalFailed. */
   status: string;
   error_detail: string | null;
   /** JSON array: DeliverySettingState[]. */

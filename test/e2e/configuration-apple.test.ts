@@ -3,7 +3,9 @@
 // iPhone receives each as a signed InstallProfile it verifies against Steward's CA and reports
 // back (deviceStatuses, deviceStatusOverview, deviceConfigurationStates say succeeded); an edit
 // re-delivers; leaving the group and unassigning remove (RemoveProfile reaches the device); two
-// profiles that set the passcode length differently are reported as a conflict on both.
+// profiles that set the passcode length differently are reported as a conflict on both. A removal
+// is tracked until the iPhone answers it: pending, then gone; refused, an error (the device's words)
+// sent again a day later; assigned again while the removal is queued, the install wins.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../src/store/testing.js';
@@ -12,6 +14,8 @@ import { hashChallenge } from '../../src/core/scep/challenge-hash.js';
 import { appleTestAppFor, enrolledDevice } from '../support/apple.js';
 import { bearer } from '../support/http.js';
 import { directoryClient } from '../support/directory.js';
+import { reconcileDevices } from '../../src/core/configuration/reconcile.js';
+import { mdmError } from '../../sim/apple/command-support.js';
 
 const admin = bearer(
   'Microsoft.Intune_ManagedDevices_Read', 'Microsoft.Intune_DeviceConfigurations_Read', 'Microsoft.Intune_DeviceConfigurations_Create',
@@ -19,7 +23,7 @@ const admin = bearer(
 );
 const SET = '/v1.0/deviceManagement/deviceConfigurations';
 
-interface State { id: string; state: string; version: number; settingStates: { setting: string; state: string; sources: { id: string }[] }[] }
+interface State { id: string; state: string; version: number; settingStates: { setting: string; state: string; errorDescription?: string | null; sources: { id: string }[] }[] }
 
 for (const dialect of testDialects()) {
   describe(`configuration profiles on a simulated iPhone on ${dialect.name}`, () => {
@@ -152,6 +156,76 @@ for (const dialect of testDialects()) {
       assert.equal((await directory.addMember(phones.id, id)).statusCode, 204);
       await device.connect();
       assert.equal(device.state.profiles.filter((p) => p.profile.PayloadIdentifier.startsWith('com.steward.configuration.')).length, 4);
+    });
+
+    it('keeps a removed profile until the iPhone answers: pending, refused and retried, confirmed, and the install winning', async () => {
+      const directory = directoryClient(app.t.app);
+      const { device, id } = await enrolledDevice(app.t, 'iPhone');
+      await device.connect(); // inventory
+      const phones = await directory.createGroup();
+      assert.equal((await directory.addMember(phones.id, id)).statusCode, 204);
+      const camera = await create({ '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration', displayName: 'No camera', cameraBlocked: true });
+      const identifier = `com.steward.configuration.${camera}`;
+      const onDevice = () => device.state.profiles.some((p) => p.profile.PayloadIdentifier === identifier);
+      const stateOf = async () => (await states(id)).find((s) => s.id === camera);
+      const statuses = async () => (await send('GET', `${SET}/${camera}/deviceStatuses`)).json<{ value: { status: string }[] }>().value.map((s) => s.status);
+      const overview = async () => {
+        const o = (await send('GET', `${SET}/${camera}/deviceStatusOverview`)).json<Record<string, number>>();
+        return { pending: o.pendingCount, success: o.successCount, error: o.errorCount };
+      };
+      await assign(camera, [group(phones.id)]);
+      await device.connect();
+      assert.equal(onDevice(), true);
+      assert.deepEqual(await overview(), { pending: 0, success: 1, error: 0 });
+
+      // Unassigned: RemoveProfile queued, the state pending (not installed) until the iPhone answers.
+      await assign(camera, []);
+      assert.equal((await stateOf())?.state, 'unknown');
+      assert.deepEqual(await statuses(), ['unknown']);
+      assert.deepEqual(await overview(), { pending: 1, success: 0, error: 0 });
+      // The iPhone refuses: an error with its words, the profile's identifier named.
+      device.failNext('RemoveProfile', [mdmError(1004, 'The profile cannot be removed now.', 'MCProfileErrorDomain')]);
+      await device.connect();
+      assert.equal(onDevice(), true);
+      const refused = await stateOf();
+      assert.equal(refused?.state, 'error');
+      assert.deepEqual(refused?.settingStates.map((s) => [s.setting, s.state]), [[identifier, 'error']]);
+      assert.match(String(refused?.settingStates[0]?.errorDescription), /cannot be removed now.*MCProfileErrorDomain 1004/);
+      assert.deepEqual(await overview(), { pending: 0, success: 0, error: 1 });
+      // Not sent again at once; a day later it is, and the confirmed removal ends the state.
+      await reconcileDevices(app.t.core, [id]);
+      assert.equal((await stateOf())?.state, 'error');
+      await reconcileDevices({ ...app.t.core, clock: { now: () => new Date(Date.now() + 25 * 3600_000) } }, [id]);
+      assert.equal((await stateOf())?.state, 'unknown');
+      await device.connect();
+      assert.equal(onDevice(), false);
+      assert.equal(await stateOf(), undefined);
+      assert.deepEqual(await statuses(), []);
+
+      // Assigned again while its removal is still queued: the removal runs, then the install, which wins.
+      await assign(camera, [group(phones.id)]);
+      await device.connect();
+      await assign(camera, []);
+      await assign(camera, [group(phones.id)]);
+      assert.equal((await stateOf())?.state, 'unknown');
+      await device.connect();
+      assert.equal(onDevice(), true);
+      assert.equal((await stateOf())?.state, 'compliant');
+      // The answer to the removal that came first changed nothing.
+      assert.deepEqual(await overview(), { pending: 0, success: 1, error: 0 });
+
+      // A profile the person already took off: Apple's "not installed" counts as removed.
+      await assign(camera, []);
+      device.state.profiles = device.state.profiles.filter((p) => p.profile.PayloadIdentifier !== identifier);
+      await device.connect();
+      assert.equal(await stateOf(), undefined);
+      // A Mac says it in other words (MDMClientError 89): removed too.
+      await assign(camera, [group(phones.id)]);
+      await device.connect();
+      await assign(camera, []);
+      device.failNext('RemoveProfile', [mdmError(89, `Profile with identifier '${identifier}' not found.`, 'MDMClientError')]);
+      await device.connect();
+      assert.equal(await stateOf(), undefined);
     });
 
     it('gives a newly enrolled device the profiles assigned to all devices after its first report', async () => {

@@ -4,7 +4,9 @@
 // their native form at its next session and are reported back per node (succeeded); an edit
 // Replaces; unassigning and leaving the group Delete; a custom OMA-URI that allows the camera
 // the other profile blocks is reported as a conflict on both; a node the PC refuses is an error
-// naming the node and its SyncML status.
+// naming the node and its SyncML status. A removal is tracked until the PC answers it: pending,
+// then gone; a refused Delete is an error naming the node, sent again a day later; assigned again
+// while the Delete is queued, the install wins.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../../src/store/testing.js';
@@ -137,6 +139,65 @@ for (const dialect of testDialects()) {
       assert.equal(pc.tree.under('./User/Vendor/MSFT/ActiveSync/Accounts').size, 0);
       assert.equal(pc.tree.value(PASSWORD_LENGTH), undefined);
       assert.deepEqual(await states(id), []);
+    });
+
+    it('keeps a removed profile until the PC answers its Delete: pending, refused and retried, confirmed, and the install winning', async () => {
+      const { pc, enrollmentId: id } = await anEnrolledPC(t);
+      await pc.sync();
+      const directory = directoryClient(t.app);
+      const pcs = await directory.createGroup();
+      assert.equal((await directory.addMember(pcs.id, id)).statusCode, 204);
+      const NODE = './Device/Vendor/MSFT/Policy/Config/Experience/AllowCortana';
+      const cortana = await create({ '@odata.type': '#microsoft.graph.windows10CustomConfiguration', displayName: 'No Cortana', omaSettings: [{ '@odata.type': '#microsoft.graph.omaSettingInteger', displayName: 'cortana', omaUri: NODE, value: 0 }] });
+      const stateOf = async () => (await states(id)).find((s) => s.id === cortana);
+      const overview = async () => {
+        const o = (await send('GET', `${SET}/${cortana}/deviceStatusOverview`)).json<Record<string, number>>();
+        return { pending: o.pendingCount, success: o.successCount, error: o.errorCount };
+      };
+      await assign(cortana, [group(pcs.id)]);
+      await pc.sync();
+      assert.equal(pc.tree.value(NODE), '0');
+      assert.deepEqual(await overview(), { pending: 0, success: 1, error: 0 });
+
+      // Unassigned: Delete queued, pending (not installed) until the PC answers.
+      await assign(cortana, []);
+      assert.equal((await stateOf())?.state, 'unknown');
+      assert.deepEqual((await send('GET', `${SET}/${cortana}/deviceStatuses`)).json<{ value: { status: string }[] }>().value.map((s) => s.status), ['unknown']);
+      assert.deepEqual(await overview(), { pending: 1, success: 0, error: 0 });
+      // The PC refuses the Delete: an error naming the node and its status.
+      pc.tree.refuseDelete(NODE);
+      await pc.sync();
+      assert.equal(pc.tree.value(NODE), '0');
+      const refused = await stateOf();
+      assert.equal(refused?.state, 'error');
+      assert.deepEqual(refused?.settingStates.map((s) => [s.setting, s.state, s.errorCode]), [[NODE, 'error', 405]]);
+      assert.deepEqual(await overview(), { pending: 0, success: 0, error: 1 });
+      // Not sent again at once; a day later the sweep tries again, and the PC deletes it.
+      await reconcileDevices(t.core, [id]);
+      assert.equal((await pc.sync()).handled.some((h) => h.kind === 'Delete'), false);
+      pc.tree.allowDelete(NODE);
+      t.clock.advance(25 * 3600_000);
+      await reconcileDevices(t.core, [id]);
+      assert.equal((await stateOf())?.state, 'unknown');
+      await pc.sync();
+      assert.equal(pc.tree.value(NODE), undefined);
+      assert.equal(await stateOf(), undefined);
+
+      // Assigned again while the Delete is still queued: the Delete runs first, then the install, which wins.
+      await assign(cortana, [group(pcs.id)]);
+      await pc.sync();
+      await assign(cortana, []);
+      await assign(cortana, [group(pcs.id)]);
+      const report = await pc.sync();
+      assert.deepEqual(report.handled.filter((h) => h.targets.includes(NODE)).map((h) => h.kind), ['Delete', 'Replace'], JSON.stringify(report.handled));
+      assert.equal(pc.tree.value(NODE), '0');
+      assert.equal((await stateOf())?.state, 'compliant');
+
+      // A node already gone (404) counts as removed.
+      await assign(cortana, []);
+      pc.tree.delete(NODE);
+      await pc.sync();
+      assert.equal(await stateOf(), undefined);
     });
   });
 }

@@ -38,7 +38,7 @@ export interface AppleResultDeps {
   /** After DeviceInformation or SecurityInfo is stored (compliance re-evaluates the device). */
   afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
   /** Configuration profiles' per-device states: an InstallProfile's answer moves its profile's state. */
-  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report'>;
+  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report' | 'removed'>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (six inventory answers, one write). */

@@ -6,9 +6,15 @@ import type { NewCommand } from '../commands/ports.js';
 
 /**
  * Where one profile stands on one device. Graph's complianceStatus shows it: pending → unknown,
- * succeeded → compliant (present-delivery.ts); a conflict is a setting state, and wins when shown.
+ * succeeded → compliant (device-configuration-status.ts); a conflict is a setting state, and wins
+ * when shown. A profile that no longer applies stays until the device answers its removal:
+ * removing (RemoveProfile or Delete queued, not answered) → unknown, removalFailed (the device
+ * refused it; tried again a day later) → error; the state goes once the device confirms.
  */
-export type DeliveryStatus = 'pending' | 'succeeded' | 'error' | 'notApplicable';
+export type DeliveryStatus = 'pending' | 'succeeded' | 'error' | 'notApplicable' | 'removing' | 'removalFailed';
+
+/** A state that stands for a removal, not for a profile the device should have. */
+export const isRemoval = (status: DeliveryStatus) => status === 'removing' || status === 'removalFailed';
 
 /** One setting's state on one device (Graph's deviceConfigurationSettingState, less the user fields). */
 export interface DeliverySettingState {
@@ -75,6 +81,8 @@ export interface ConfigurationDeliveryStore {
    * the same states (and at worst a duplicate command, which devices apply idempotently).
    */
   write(put: readonly ConfigurationDeviceState[], remove: readonly { deviceId: string; configurationId: string }[], commands?: readonly DeliveryCommand[]): Promise<void>;
+  /** Deletes the state whose removal `commandUuid` carries (the device confirmed it), only while it is still removing. */
+  removed(commandUuid: string): Promise<boolean>;
   /** Sets a state's answer, only while `commandUuid` is still its command (a newer version is not overwritten). */
   report(commandUuid: string, changes: Pick<ConfigurationDeviceState, 'status' | 'errorDetail' | 'settingStates' | 'lastReportedDateTime'>): Promise<boolean>;
   /** Deletes the states of devices that no longer exist; returns how many. */

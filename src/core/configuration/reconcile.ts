@@ -24,7 +24,7 @@ import {
 } from '../assignments/targets.js';
 import { MASK, SUPPORTED_TYPES, type ConfigurationPlatform } from './catalog.js';
 import { conflictsOn, contestedKeys, fingerprint, type ProfileSettings } from './conflicts.js';
-import type { ConfigurationDeliveryStore, ConfigurationDeviceState, DeliveryCommand, DeliveryRemoval, DeliverySettingState } from './delivery-ports.js';
+import { isRemoval, type ConfigurationDeliveryStore, type ConfigurationDeviceState, type DeliveryCommand, type DeliveryRemoval, type DeliverySettingState } from './delivery-ports.js';
 import { caThumbprint, installCommand, nodeKey, removalCommand, type ConfigurationDeliverySettings, type NativeInstall } from './native-command.js';
 import type { DeviceConfiguration, DeviceConfigurationStore } from './ports.js';
 import { translateConfiguration } from './translate.js';
@@ -209,7 +209,8 @@ async function reconcileBatch(deps: ReconcileDeps, run: Run, devices: readonly M
       const staticStates = [...p.notApplicable, ...(conflicts.get(p.profile.id) ?? [])];
       // A conflict that ended (the other profile went) is delivered again: the device may hold the other's value.
       const conflictEnded = prev !== undefined && prev.settingStates.some((s) => s.state === 'conflict') && !staticStates.some((s) => s.state === 'conflict');
-      const stale = !prev || prev.version !== p.profile.version || (p.perDevice && prev.userPrincipalName !== base.userPrincipalName)
+      // Assigned again while its removal is queued or was refused: installed again (queued after the removal, so the install wins).
+      const stale = !prev || isRemoval(prev.status) || prev.version !== p.profile.version || (p.perDevice && prev.userPrincipalName !== base.userPrincipalName)
         || (prev.status === 'error' && (prev.commandUuid === null || prev.lastReportedDateTime < retryBefore)) || conflictEnded;
       if (!stale) {
         if (prev.removal) keep.push(prev.removal);
@@ -218,6 +219,8 @@ async function reconcileBatch(deps: ReconcileDeps, run: Run, devices: readonly M
         if (!sameSettingStates(prev.settingStates.filter((s) => s.state !== 'error'), staticStates)) put.push({ ...prev, settingStates: [...staticStates, ...kept] });
         continue;
       }
+      // What the device holds of the profile: nothing once a queued removal has run before this install.
+      const existing = prev?.status === 'removing' ? null : prev?.removal ?? null;
       const state: ConfigurationDeviceState = {
         ...base, configurationId: p.profile.id, version: p.profile.version, status: 'pending', errorDetail: null,
         settingStates: staticStates, commandUuid: null, removal: prev?.removal ?? null,
@@ -225,7 +228,7 @@ async function reconcileBatch(deps: ReconcileDeps, run: Run, devices: readonly M
       let install: NativeInstall | undefined;
       try {
         if (p.error !== undefined) throw new StewardError('invalid-input', p.error);
-        install = await buildInstall(deps, run, p, device, user, prev?.removal ?? null);
+        install = await buildInstall(deps, run, p, device, user, existing);
       } catch (err) {
         if (!(err instanceof StewardError)) throw err;
         const detail = `The profile could not be made for this device: ${message(err)}`;
@@ -236,35 +239,52 @@ async function reconcileBatch(deps: ReconcileDeps, run: Run, devices: readonly M
         continue;
       }
       // A new version with fewer Windows nodes: the nodes it no longer sets go.
-      const dropped = prev?.removal?.platform === 'windows' && install?.removal.platform === 'windows'
-        ? prev.removal.locUris.filter((u) => !(install.removal as { locUris: string[] }).locUris.includes(u)) : [];
+      const dropped = existing?.platform === 'windows' && install?.removal.platform === 'windows'
+        ? existing.locUris.filter((u) => !(install.removal as { locUris: string[] }).locUris.includes(u)) : [];
       if (dropped.length > 0) removals.push({ platform: 'windows', locUris: dropped });
       if (!install) {
-        if (prev?.removal) removals.push(prev.removal);
+        if (existing) removals.push(existing);
         put.push({ ...state, status: 'notApplicable', removal: null });
         continue;
       }
       state.removal = install.removal;
       keep.push(install.removal);
       put.push(state);
-      const key = p.perDevice ? `install:${p.profile.id}:${device.id}` : `install:${p.profile.id}:${p.profile.version}:${existingKey(prev?.removal ?? null)}`;
+      const key = p.perDevice ? `install:${p.profile.id}:${device.id}` : `install:${p.profile.id}:${p.profile.version}:${existingKey(existing)}`;
       state.commandUuid = outbox.add(key, install.command, device.id);
     }
-    // Stored profiles the device should no longer have: unassigned, deleted, out of its groups.
-    for (const prev of previous.values()) {
-      if (prev.removal) removals.push(prev.removal);
-      remove.push({ deviceId: device.id, configurationId: prev.configurationId });
-    }
     const kept = new Set(keep.flatMap((r) => (r.platform === 'windows' ? r.locUris.map(nodeKey) : [])));
-    for (const r of removals) {
-      const left: DeliveryRemoval = r.platform === 'windows' ? { platform: 'windows', locUris: r.locUris.filter((u) => !kept.has(nodeKey(u))) } : r;
-      queueRemoval(outbox, left, device.id);
+    const left = (r: DeliveryRemoval): DeliveryRemoval => (r.platform === 'windows' ? { platform: 'windows', locUris: r.locUris.filter((u) => !kept.has(nodeKey(u))) } : r);
+    for (const r of removals) queueRemoval(outbox, left(r), device.id);
+    // Stored profiles the device should no longer have (unassigned, deleted, out of its groups): the
+    // state stays, removing, until the device answers the removal (delivery-results.ts); one it
+    // refused is sent again a day later, as a refused install is.
+    for (const prev of previous.values()) {
+      if (prev.status === 'removing' || (prev.status === 'removalFailed' && prev.lastReportedDateTime >= retryBefore)) continue;
+      const removal = prev.removal ? left(withoutRefusedNodes(prev)) : null;
+      const command = removal ? removalCommand(removal) : undefined;
+      if (!removal || !command) {
+        remove.push({ deviceId: device.id, configurationId: prev.configurationId });
+        continue;
+      }
+      put.push({
+        ...prev, status: 'removing', errorDetail: null, settingStates: [], removal, lastReportedDateTime: now,
+        commandUuid: outbox.add(removalKey(removal), command, device.id),
+      });
     }
   }
   // A steady batch writes nothing.
   if (put.length > 0 || remove.length > 0 || outbox.commands.length > 0) await deps.configurationDelivery.write(put, remove, outbox.commands);
   const woken = [...new Set(outbox.commands.map((c) => c.deviceId))];
   if (woken.length > 0) await deps.waker.wake(woken);
+}
+
+/** A Windows profile's nodes less those the PC refused to set (never set by Steward, nothing to delete: a read-only node would refuse again). */
+function withoutRefusedNodes(state: ConfigurationDeviceState): DeliveryRemoval {
+  const removal = state.removal!;
+  if (removal.platform !== 'windows' || state.status !== 'error') return removal;
+  const refused = new Set(state.settingStates.filter((s) => s.state === 'error').map((s) => nodeKey(s.setting)));
+  return { platform: 'windows', locUris: removal.locUris.filter((u) => !refused.has(nodeKey(u))) };
 }
 
 function queueRemoval(outbox: Outbox, removal: DeliveryRemoval, deviceId: string): void {

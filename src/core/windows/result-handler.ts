@@ -37,7 +37,7 @@ export interface WindowsResultDeps {
   /** After inventory is stored (compliance re-evaluates the device). */
   afterInventory?: (deviceIds: readonly string[]) => Promise<void>;
   /** Configuration profiles' per-device states: the answer to a profile's nodes moves its state. */
-  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report'>;
+  configurationDelivery?: Pick<ConfigurationDeliveryStore, 'byCommand' | 'report' | 'removed'>;
 }
 
 /** lastSyncDateTime alone is rewritten at most this often (five inventory answers, one write). */
