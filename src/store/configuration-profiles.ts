@@ -1,8 +1,12 @@
 // DeviceConfigurationStore on SQLite and PostgreSQL (migrations/0016-configuration.ts).
 import type { Kysely, Selectable } from 'kysely';
+import { deviceConfigurationSchema } from '../core/configuration/list-device-configurations.js';
 import type { DeviceConfiguration, DeviceConfigurationStore } from '../core/configuration/ports.js';
+import type { Dialect } from './database.js';
+import { listPage } from './list-query.js';
 import type { Schema } from './schema.js';
 import type { DeviceConfigurationsTable } from './schema-configuration.js';
+import { holdsScopeTag } from './scope.js';
 
 function toProfile(r: Selectable<DeviceConfigurationsTable>): DeviceConfiguration {
   return {
@@ -26,7 +30,7 @@ function toRow(p: DeviceConfiguration) {
   };
 }
 
-export function deviceConfigurationStore(db: Kysely<Schema>): DeviceConfigurationStore {
+export function deviceConfigurationStore(db: Kysely<Schema>, dialect: Dialect): DeviceConfigurationStore {
   async function get(id: string) {
     const row = await db.selectFrom('device_configurations').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toProfile(row) : undefined;
@@ -39,6 +43,11 @@ export function deviceConfigurationStore(db: Kysely<Schema>): DeviceConfiguratio
     async list() {
       const rows = await db.selectFrom('device_configurations').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toProfile);
+    },
+    async page(query, heldTags) {
+      const condition = holdsScopeTag(dialect, 'role_scope_tag_ids', heldTags);
+      const page = await listPage<Selectable<DeviceConfigurationsTable>>(db, dialect, 'device_configurations', deviceConfigurationSchema, query, condition ? { where: (qb) => qb.where(condition) } : {});
+      return { items: page.rows.map(toProfile), nextSkipToken: page.nextSkipToken, count: page.count };
     },
     async update(p, expectedVersion) {
       // The version check makes two concurrent edits (two replicas) conflict instead of one losing silently.

@@ -20,6 +20,7 @@ import { deviceActionQueue } from './bulk-device-actions.js';
 import { deviceInventoryStore } from './device-inventory.js';
 import { windowsInventoryStore } from './windows-inventory.js';
 import { compliancePolicyStore, complianceStateStore } from './compliance.js';
+import { compliancePolicyPages } from './compliance-policy-pages.js';
 import { deviceConfigurationStore } from './configuration-profiles.js';
 import { complianceActionStore } from './compliance-actions.js';
 import { notificationTemplateStore } from './notification-templates.js';
@@ -51,10 +52,11 @@ export function storePorts(database: Database) {
     deviceInventory: deviceInventoryStore(db),
     windowsInventory: windowsInventoryStore(db),
     compliancePolicies: compliancePolicyStore(db),
+    compliancePolicyPages: compliancePolicyPages(db, dialect),
     complianceStates: complianceStateStore(db, dialect),
     complianceActions: complianceActionStore(db),
     notificationTemplates: notificationTemplateStore(db),
-    deviceConfigurations: deviceConfigurationStore(db),
+    deviceConfigurations: deviceConfigurationStore(db, dialect),
     configurationDelivery: configurationDeliveryStore(db),
   };
 }

@@ -3,6 +3,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { groupScope, type Scope } from '../core/rbac/scope.js';
 import { defaultScopeTag, type ScopeTaggedType } from '../core/rbac/model.js';
+import type { Dialect } from './database.js';
 
 /** Ids of the transitive members of the given groups, of one member type (a subquery). */
 export function transitiveMemberIds(groupIds: readonly string[], memberType: 'user' | 'device'): RawBuilder<unknown> {
@@ -31,6 +32,19 @@ export function carriesScopeTag(type: ScopeTaggedType, idColumn: string, tagIds:
   const tagged = sql<SqlBool>`exists (select 1 from object_scope_tags ost where ost.object_type = ${type} and ost.object_id = ${sql.ref(idColumn)} and ost.tag_id in (${sql.join(tagIds)}))`;
   if (!tagIds.includes(defaultScopeTag.id)) return tagged;
   return sql<SqlBool>`(${tagged} or not exists (select 1 from object_scope_tags ost where ost.object_type = ${type} and ost.object_id = ${sql.ref(idColumn)}))`;
+}
+
+/**
+ * Rows whose `column`, a JSON array of scope tag ids (policies, profiles), holds one of the tags
+ * the caller holds; undefined when they hold every tag.
+ */
+export function holdsScopeTag(dialect: Dialect, column: string, held: 'all' | ReadonlySet<string>): RawBuilder<SqlBool> | undefined {
+  if (held === 'all') return undefined;
+  if (held.size === 0) return sql<SqlBool>`1 = 0`;
+  const tags = sql.join([...held]);
+  return dialect === 'sqlite'
+    ? sql<SqlBool>`exists (select 1 from json_each(${sql.ref(column)}) t where t.value in (${tags}))`
+    : sql<SqlBool>`exists (select 1 from jsonb_array_elements_text(${sql.ref(column)}::jsonb) t(value) where t.value in (${tags}))`;
 }
 
 /**

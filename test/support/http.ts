@@ -25,6 +25,13 @@ export function bearer(...operations: ResourceOperation[]): Record<string, strin
   return { authorization: `Bearer grant:${operations.join(',')}` };
 }
 
+/** As tokenAuthenticator, and `Bearer scoped:<ops>`: those operations on objects carrying scope tag 5 only. */
+export const tag5Authenticator: Authenticator = {
+  authenticate: async (token) => token.startsWith('scoped:')
+    ? { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped', grants: [{ allowed: new Set(token.slice(7).split(',') as ResourceOperation[]), scope: { kind: 'clauses', clauses: [{ groupIds: 'all', tagIds: ['5'] }] } }] }
+    : tokenAuthenticator.authenticate(token),
+};
+
 export interface TestApp {
   app: FastifyInstance;
   logs: string[];

@@ -27,9 +27,10 @@ export function nextLink(req: FastifyRequest, publicUrl: URL, skipToken: string)
   return `${apiBase(publicUrl)}${path}?${params.toString()}`;
 }
 
-export function project<T extends object>(item: T, select: string[] | undefined): Partial<T> {
+export function project<T extends object>(item: T, select: string[] | undefined, keepType = false): Partial<T> {
   if (!select) return item;
   const out: Record<string, unknown> = {};
+  if (keepType && '@odata.type' in item) out['@odata.type'] = item['@odata.type'];
   for (const key of select) if (key in item) out[key] = (item as Record<string, unknown>)[key];
   return out as Partial<T>;
 }
@@ -41,12 +42,14 @@ export function collection<T extends object>(
   entitySet: string,
   page: CollectionPage<T>,
   present: (item: T) => object,
+  /** Items of a derived type (a policy's subtype) keep their @odata.type whatever $select says, as in Graph. */
+  options: { polymorphic?: boolean } = {},
 ) {
   return {
     '@odata.context': contextUrl(publicUrl, version, entitySet, page.select),
     ...(page.count !== undefined ? { '@odata.count': page.count } : {}),
     ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(req, publicUrl, page.nextSkipToken) } : {}),
-    value: page.items.map((i) => project(present(i) as T, page.select)),
+    value: page.items.map((i) => project(present(i) as T, page.select, options.polymorphic)),
   };
 }
 

@@ -8,23 +8,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
-import { bearer, testApp, tokenAuthenticator, type TestApp } from '../../../test/support/http.js';
+import { bearer, tag5Authenticator, testApp, type TestApp } from '../../../test/support/http.js';
 import { aManagedDevice } from '../../../test/support/devices.js';
 import { auditEventsFor, type GraphCollection, type GraphErrorBody } from '../../../test/support/directory.js';
-import { aGroup, addMembers } from '../../../test/support/rbac.js';
-import type { Authenticator, ResourceOperation } from '../../core/auth/principal.js';
+import { aGroup, aUser, addMembers } from '../../../test/support/rbac.js';
+import type { ResourceOperation } from '../../core/auth/principal.js';
 import type { ManagedDevice } from '../../core/devices/managed-device.js';
 
 const OPS = ['Read', 'Create', 'Update', 'Delete', 'Assign'].map((o) => `Microsoft.Intune_DeviceCompliancePolices_${o}` as ResourceOperation);
 const admin = bearer(...OPS, 'Microsoft.Intune_ManagedDevices_Read');
 const SET = '/deviceManagement/deviceCompliancePolicies';
-
-/** `Bearer scoped:<ops>`: those operations on objects carrying scope tag 5 only. */
-const scopedAuthenticator: Authenticator = {
-  authenticate: async (token) => token.startsWith('scoped:')
-    ? { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped', grants: [{ allowed: new Set(token.slice(7).split(',') as ResourceOperation[]), scope: { kind: 'clauses', clauses: [{ groupIds: 'all', tagIds: ['5'] }] } }] }
-    : tokenAuthenticator.authenticate(token),
-};
 
 const EXPORTS = new URL('../../../../shared/reference/intune-exports/', import.meta.url);
 const COMPLIANCE_TYPES = /^(ios|macOS|windows10|android|androidWorkProfile|androidDeviceOwner)CompliancePolicy--/;
@@ -48,7 +41,7 @@ for (const dialect of testDialects()) {
     let t: TestApp;
     before(async () => {
       database = await dialect.open();
-      t = await testApp(database, { authenticator: scopedAuthenticator });
+      t = await testApp(database, { authenticator: tag5Authenticator });
     });
     after(async () => { await t.app.close(); await database.close(); });
 
@@ -176,6 +169,54 @@ for (const dialect of testDialects()) {
       assert.equal((await get(`/deviceManagement/managedDevices/${oldPhone.id}`)).json<Record<string, unknown>>().complianceState, 'compliant');
       const events = await auditEventsFor(t.app, id);
       assert.ok(events.some((e) => e.activity === 'Assign device compliance policy'));
+    });
+
+    it('rolls the device statuses up per user: the worst of each user\'s devices, devices without a user left out', async () => {
+      const ada = await aUser(t.core, 'ada');
+      const bob = await aUser(t.core, 'bob');
+      const of = (u: typeof ada) => ({ userId: u.id, userPrincipalName: u.userPrincipalName, userDisplayName: u.displayName });
+      const adaOld = await aDevice({ ...of(ada), osVersion: '16.4', lastSyncDateTime: '2026-11-20T10:00:00.000Z' });
+      const adaNew = await aDevice({ ...of(ada), osVersion: '18.1', lastSyncDateTime: '2026-11-21T10:00:00.000Z' });
+      const bobs = await aDevice({ ...of(bob), osVersion: '18.1' });
+      const nobodys = await aDevice({ osVersion: '15.0' });
+      const group = await aGroup(t.core);
+      await addMembers(t.core, group, adaOld.id, adaNew.id, bobs.id, nobodys.id);
+      // Tag 5 as well: the scoped admin sees the policy but none of the devices (they carry Default).
+      const id = (await create(iosBody({ passcodeRequired: false, passcodeMinimumLength: null, roleScopeTagIds: ['0', '5'] }))).json<{ id: string }>().id;
+      const assigned = await t.app.inject({ method: 'POST', url: `/beta${SET}/${id}/assign`, headers: admin, payload: { assignments: [{ target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: group.id } }] } });
+      assert.equal(assigned.statusCode, 200, assigned.body);
+      const devices = (await get(`${SET}/${id}/deviceStatuses`)).json<GraphCollection>().value;
+      assert.deepEqual(devices.map((d) => d.status).sort(), ['compliant', 'compliant', 'nonCompliant', 'nonCompliant']);
+
+      const res = await get(`${SET}/${id}/userStatuses`);
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json<GraphCollection>();
+      assert.match(body['@odata.context'], new RegExp(`/beta/\\$metadata#deviceManagement/deviceCompliancePolicies\\('${id}'\\)/userStatuses$`));
+      assert.deepEqual(body.value, [
+        { '@odata.type': '#microsoft.graph.deviceComplianceUserStatus', id: `${id}_${ada.id}`, userDisplayName: 'ada', devicesCount: 2, status: 'nonCompliant', lastReportedDateTime: '2026-11-21T10:00:00.000Z', userPrincipalName: ada.userPrincipalName },
+        { '@odata.type': '#microsoft.graph.deviceComplianceUserStatus', id: `${id}_${bob.id}`, userDisplayName: 'bob', devicesCount: 1, status: 'compliant', lastReportedDateTime: bobs.lastSyncDateTime, userPrincipalName: bob.userPrincipalName },
+      ]);
+
+      const overview = (await get(`${SET}/${id}/userStatusOverview`)).json<Record<string, unknown>>();
+      assert.equal(overview['@odata.type'], '#microsoft.graph.deviceComplianceUserOverview');
+      assert.deepEqual(
+        [overview.pendingCount, overview.notApplicableCount, overview.successCount, overview.errorCount, overview.failedCount, overview.conflictCount, overview.configurationVersion],
+        [0, 0, 1, 0, 1, 0, 1],
+      );
+      assert.equal(overview.lastUpdateDateTime, [bobs.lastSyncDateTime, '2026-11-21T10:00:00.000Z'].sort().at(-1));
+      const v1 = (await t.app.inject({ url: `/v1.0${SET}/${id}/userStatusOverview`, headers: admin })).json<Record<string, unknown>>();
+      assert.equal('conflictCount' in v1, false, 'v1.0 has no conflictCount');
+      assert.equal(v1.failedCount, 1);
+
+      // Scope: the devices (hence the users) an admin may not see are not counted.
+      const scoped = { authorization: `Bearer scoped:${OPS.join(',')}` };
+      assert.deepEqual((await get(`${SET}/${id}/userStatuses`, scoped)).json<GraphCollection>().value, []);
+      assert.equal((await get(`${SET}/${id}/userStatusOverview`, scoped)).json<Record<string, unknown>>().failedCount, 0);
+      // Unknown policy, missing permission.
+      const missing = await get(`${SET}/00000000-0000-4000-8000-000000000000/userStatuses`);
+      assert.equal(missing.statusCode, 404, missing.body);
+      assert.equal((await get(`${SET}/00000000-0000-4000-8000-000000000000/userStatusOverview`)).statusCode, 404);
+      assert.equal((await get(`${SET}/${id}/userStatuses`, bearer('Microsoft.Intune_ManagedDevices_Read'))).statusCode, 403);
     });
 
     it('accepts every compliance policy exported from Intune as it is', { skip: !existsSync(EXPORTS) && 'no ../shared/reference/intune-exports' }, async () => {

@@ -1,6 +1,7 @@
-// Graph's deviceManagement/deviceCompliancePolicies (under /v1.0 and /beta): CRUD, the assign
-// action and assignments, scheduledActionsForRule, deviceStatuses and deviceStatusOverview, and
-// each managed device's deviceCompliancePolicyStates. Thin: decode, one core call, present.
+// Graph's deviceManagement/deviceCompliancePolicies (under /v1.0 and /beta): CRUD with the list's
+// query options, the assign action and assignments, scheduledActionsForRule, deviceStatuses,
+// deviceStatusOverview, userStatuses and userStatusOverview, and each managed device's
+// deviceCompliancePolicyStates. Thin: decode, one core call, present.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ComplianceDeps } from '../../core/compliance/reevaluate.js';
 import { assignPolicy, createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from '../../core/compliance/save-policy.js';
@@ -8,15 +9,19 @@ import { decodePolicyBody, policyTypeOf } from '../../core/compliance/decode-pol
 import { decodeAssignBody } from '../../core/compliance/decode-assignments.js';
 import { getManagedDevice } from '../../core/devices/get-managed-device.js';
 import type { ManagedDeviceStore } from '../../core/devices/ports.js';
+import type { CompliancePolicyPages } from '../../core/compliance/ports.js';
 import { invalidInput } from '../../core/errors.js';
 import type { AuditTrail } from '../audit-trail.js';
-import { contextUrl, graphVersion, queryOptions } from './collection.js';
+import { collection, contextUrl, graphVersion, queryOptions } from './collection.js';
+import { listPolicyPage } from '../../core/compliance/list-policies.js';
 import {
   presentAssignment, presentDeviceOverview, presentDeviceStatus, presentPolicy, presentPolicyState, presentScheduledActions,
+  policyUserStatuses, presentUserOverview, presentUserStatusOfPolicy,
 } from './compliance-present.js';
 
 export interface ComplianceRouteDeps extends ComplianceDeps {
   devices: ManagedDeviceStore;
+  compliancePolicyPages: CompliancePolicyPages;
   audit: AuditTrail;
 }
 
@@ -42,8 +47,10 @@ export const compliancePolicyRoutes: FastifyPluginAsync<{ deps: ComplianceRouteD
     config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'List device compliance policies', tags },
   }, async (req) => {
     const expand = expandOf(req);
-    const policies = await listPolicies(deps, { scope: req.scope });
-    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), SET), value: policies.map((p) => presentPolicy(p, graphVersion(req), expand)) };
+    // $expand is this route's own; the rest are the collection's query options.
+    const options = Object.fromEntries(Object.entries(queryOptions(req)).filter(([k]) => !/^\$?expand$/i.test(k)));
+    const page = await listPolicyPage(deps, { queryOptions: options, scope: req.scope });
+    return collection(req, publicUrl, graphVersion(req), SET, page, (p) => presentPolicy(p, graphVersion(req), expand), { polymorphic: true });
   });
 
   app.post('/deviceManagement/deviceCompliancePolicies', {
@@ -118,26 +125,41 @@ export const compliancePolicyRoutes: FastifyPluginAsync<{ deps: ComplianceRouteD
     return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${policy.id}')/scheduledActionsForRule`), value: presentScheduledActions(policy) };
   });
 
+  /** The policy's states on the devices the caller may see, with those devices (one query for the lot). */
+  const visibleStates = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const policy = await getPolicy(deps, { id: req.params.id, scope: req.scope });
+    const all = await deps.complianceStates.forPolicy(policy.id);
+    const devices = new Map((await deps.devices.getMany(all.map((s) => s.deviceId), req.scope)).map((d) => [d.id, d]));
+    return { policy, states: all.filter((s) => devices.has(s.deviceId)), devices };
+  };
+
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/deviceStatuses', {
     config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'Per-device compliance with the policy', tags },
   }, async (req) => {
-    const policy = await getPolicy(deps, { id: req.params.id, scope: req.scope });
-    const states = await deps.complianceStates.forPolicy(policy.id);
-    // Only devices in the caller's scope, in one query for the lot.
-    const visible = new Set((await deps.devices.getMany(states.map((s) => s.deviceId), req.scope)).map((d) => d.id));
-    return {
-      '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${policy.id}')/deviceStatuses`),
-      value: states.filter((s) => visible.has(s.deviceId)).map(presentDeviceStatus),
-    };
+    const { policy, states } = await visibleStates(req);
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${policy.id}')/deviceStatuses`), value: states.map(presentDeviceStatus) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/deviceStatusOverview', {
     config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'Counts of devices per compliance status', tags },
   }, async (req) => {
-    const policy = await getPolicy(deps, { id: req.params.id, scope: req.scope });
-    const states = await deps.complianceStates.forPolicy(policy.id);
-    const visible = new Set((await deps.devices.getMany(states.map((s) => s.deviceId), req.scope)).map((d) => d.id));
-    return { '@odata.context': entity(req, `${SET}('${policy.id}')/deviceStatusOverview`), ...presentDeviceOverview(policy, states.filter((s) => visible.has(s.deviceId))) };
+    const { policy, states } = await visibleStates(req);
+    return { '@odata.context': entity(req, `${SET}('${policy.id}')/deviceStatusOverview`), ...presentDeviceOverview(policy, states) };
+  });
+
+  app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/userStatuses', {
+    config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'Per-user compliance with the policy (the worst of each user\'s devices)', tags },
+  }, async (req) => {
+    const { policy, states, devices } = await visibleStates(req);
+    const value = policyUserStatuses(states, devices).map((u) => presentUserStatusOfPolicy(policy, u));
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${policy.id}')/userStatuses`), value };
+  });
+
+  app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/userStatusOverview', {
+    config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'Counts of users per compliance status', tags },
+  }, async (req) => {
+    const { policy, states, devices } = await visibleStates(req);
+    return { '@odata.context': entity(req, `${SET}('${policy.id}')/userStatusOverview`), ...presentUserOverview(policy, policyUserStatuses(states, devices), graphVersion(req)) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/managedDevices/:id/deviceCompliancePolicyStates', {

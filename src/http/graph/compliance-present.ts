@@ -4,6 +4,10 @@ import { propertiesOf } from '../../core/compliance/graph-value.js';
 import type { AssignmentTarget, CompliancePolicy, PolicyAssignment } from '../../core/compliance/policy.js';
 import type { DevicePolicyState } from '../../core/compliance/ports.js';
 import { policyPlatformType } from '../../core/compliance/evaluate-device.js';
+import type { PolicyComplianceStatus } from '../../core/compliance/setting-result.js';
+import type { ManagedDevice } from '../../core/devices/managed-device.js';
+import { userStatuses, type UserStatus } from '../../core/devices/user-statuses.js';
+import { presentStatusOverview, presentUserStatus, type OverviewCounts } from './status-present.js';
 
 const BASE = new Set(['id', 'createdDateTime', 'description', 'displayName', 'lastModifiedDateTime', 'version', 'roleScopeTagIds']);
 
@@ -85,21 +89,40 @@ export function presentDeviceStatus(s: DevicePolicyState) {
   };
 }
 
+/** The overview counts of policy statuses (Steward evaluates no errors or conflicts). */
+const policyCounts = (version: 'v1.0' | 'beta'): OverviewCounts => ({
+  pendingCount: ['unknown'], notApplicableCount: ['notApplicable'], successCount: ['compliant'], errorCount: [], failedCount: ['nonCompliant'],
+  ...(version === 'beta' ? { conflictCount: [] } : {}),
+});
+
+/** When each device last reported, with its status. */
+const reports = (states: readonly DevicePolicyState[]) => states.map((s) => ({ deviceId: s.deviceId, status: s.status, lastReportedDateTime: s.evaluatedAt }));
+
 /** Graph's deviceComplianceDeviceOverview of a policy's states. */
 export function presentDeviceOverview(p: CompliancePolicy, states: readonly DevicePolicyState[]) {
-  const count = (status: string) => states.filter((s) => s.status === status).length;
-  const last = states.reduce<string | null>((m, s) => (m === null || s.evaluatedAt > m ? s.evaluatedAt : m), null);
-  return {
-    '@odata.type': '#microsoft.graph.deviceComplianceDeviceOverview',
-    id: `${p.id}_overview`,
-    pendingCount: count('unknown'),
-    notApplicableCount: count('notApplicable'),
-    successCount: count('compliant'),
-    errorCount: 0,
-    failedCount: count('nonCompliant'),
-    lastUpdateDateTime: last ?? p.lastModifiedDateTime,
-    configurationVersion: p.version,
-  };
+  return presentStatusOverview('#microsoft.graph.deviceComplianceDeviceOverview', p, reports(states), policyCounts('v1.0'));
+}
+
+/**
+ * A user's status is the worst over their devices, in the order a device's overall
+ * complianceState follows (evaluate-device.ts): noncompliant, then unknown, then compliant;
+ * notApplicable only when nothing applies.
+ */
+const POLICY_STATUSES_WORST_FIRST: readonly PolicyComplianceStatus[] = ['nonCompliant', 'unknown', 'compliant', 'notApplicable'];
+
+/** The policy's statuses per primary user of these states' devices (devices without one are left out). */
+export function policyUserStatuses(states: readonly DevicePolicyState[], devices: ReadonlyMap<string, ManagedDevice>) {
+  return userStatuses(reports(states), devices, POLICY_STATUSES_WORST_FIRST);
+}
+
+/** Graph's deviceComplianceUserStatus. */
+export function presentUserStatusOfPolicy(p: CompliancePolicy, u: UserStatus<string>) {
+  return presentUserStatus('#microsoft.graph.deviceComplianceUserStatus', p.id, u);
+}
+
+/** Graph's deviceComplianceUserOverview (with beta's conflictCount under /beta). */
+export function presentUserOverview(p: CompliancePolicy, users: readonly UserStatus<string>[], version: 'v1.0' | 'beta') {
+  return presentStatusOverview('#microsoft.graph.deviceComplianceUserOverview', p, users, policyCounts(version));
 }
 
 /** Graph's deviceCompliancePolicyState (a managedDevice's), with its settingStates. */

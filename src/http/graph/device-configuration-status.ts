@@ -1,9 +1,11 @@
 // Where configuration profiles stand on devices, in Graph's shapes: a profile's deviceStatuses
 // (deviceConfigurationDeviceStatus) and deviceStatusOverview (deviceConfigurationDeviceOverview),
+// userStatuses (deviceConfigurationUserStatus) and userStatusOverview (deviceConfigurationUserOverview),
 // and a managed device's deviceConfigurationStates (deviceConfigurationState with settingStates).
 // Graph reports with complianceStatus: pending → unknown, succeeded → compliant, error, conflict
-// (a setting in conflict wins), notApplicable. The overview has no conflict count in v1.0:
-// conflicts are counted as failedCount (docs/api.md).
+// (a setting in conflict wins), notApplicable; a removal not yet answered is unknown, a refused one
+// error (delivery-ports.ts). The overview has no conflict count in v1.0:
+// conflicts are counted as failedCount (docs/api.md); beta's user overview has conflictCount.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { SUPPORTED_TYPES } from '../../core/configuration/catalog.js';
 import type { ConfigurationDeliveryStore, ConfigurationDeviceState } from '../../core/configuration/delivery-ports.js';
@@ -12,7 +14,10 @@ import type { DeviceConfiguration } from '../../core/configuration/ports.js';
 import { isSet } from '../../core/configuration/translation.js';
 import { getManagedDevice } from '../../core/devices/get-managed-device.js';
 import type { ManagedDeviceStore } from '../../core/devices/ports.js';
+import type { ManagedDevice } from '../../core/devices/managed-device.js';
+import { userStatuses, type UserStatus } from '../../core/devices/user-statuses.js';
 import { contextUrl, graphVersion } from './collection.js';
+import { presentStatusOverview, presentUserStatus, type OverviewCounts } from './status-present.js';
 
 const SET = 'deviceManagement/deviceConfigurations';
 const tags = ['deviceConfigurations'];
@@ -23,6 +28,9 @@ export function graphStatus(s: Pick<ConfigurationDeviceState, 'status' | 'settin
   switch (s.status) {
     case 'pending': return 'unknown';
     case 'succeeded': return 'compliant';
+    // A profile on its way off the device: pending until the device confirms, an error if it refused.
+    case 'removing': return 'unknown';
+    case 'removalFailed': return 'error';
     default: return s.status;
   }
 }
@@ -41,20 +49,34 @@ export function presentConfigurationDeviceStatus(s: ConfigurationDeviceState) {
   };
 }
 
+/** Overview counts of profile statuses: v1.0 has no conflictCount, so conflicts are failedCount there. */
+const profileCounts = (conflictCount: boolean): OverviewCounts => ({
+  pendingCount: ['unknown'], notApplicableCount: ['notApplicable'], successCount: ['compliant'], errorCount: ['error'],
+  ...(conflictCount ? { failedCount: [], conflictCount: ['conflict'] } : { failedCount: ['conflict'] }),
+});
+
+/** Each device's Graph status, with when it last changed. */
+const reports = (states: readonly ConfigurationDeviceState[]) => states.map((s) => ({ deviceId: s.deviceId, status: graphStatus(s), lastReportedDateTime: s.lastReportedDateTime }));
+
 export function presentConfigurationOverview(p: DeviceConfiguration, states: readonly ConfigurationDeviceState[]) {
-  const count = (status: string) => states.filter((s) => graphStatus(s) === status).length;
-  const last = states.reduce<string | null>((m, s) => (m === null || s.lastReportedDateTime > m ? s.lastReportedDateTime : m), null);
-  return {
-    '@odata.type': '#microsoft.graph.deviceConfigurationDeviceOverview',
-    id: `${p.id}_overview`,
-    pendingCount: count('unknown'),
-    notApplicableCount: count('notApplicable'),
-    successCount: count('compliant'),
-    errorCount: count('error'),
-    failedCount: count('conflict'),
-    lastUpdateDateTime: last ?? p.lastModifiedDateTime,
-    configurationVersion: p.version,
-  };
+  return presentStatusOverview('#microsoft.graph.deviceConfigurationDeviceOverview', p, reports(states), profileCounts(false));
+}
+
+/**
+ * A user's status is the worst over their devices: the device refused it (error), then a setting
+ * in conflict (which the device resolves as it likes), then not answered yet, then applied;
+ * notApplicable only when it applies to none of them.
+ */
+const PROFILE_STATUSES_WORST_FIRST = ['error', 'conflict', 'unknown', 'compliant', 'notApplicable'];
+
+/** The profile's statuses per primary user of these states' devices (devices without one are left out). */
+export function configurationUserStatuses(states: readonly ConfigurationDeviceState[], devices: ReadonlyMap<string, ManagedDevice>) {
+  return userStatuses(reports(states), devices, PROFILE_STATUSES_WORST_FIRST);
+}
+
+/** Graph's deviceConfigurationUserOverview (beta's conflictCount under /beta). */
+export function presentConfigurationUserOverview(p: DeviceConfiguration, users: readonly UserStatus<string>[], version: 'v1.0' | 'beta') {
+  return presentStatusOverview('#microsoft.graph.deviceConfigurationUserOverview', p, users, profileCounts(version === 'beta'));
 }
 
 const PLATFORM_TYPE = { iOS: 'iOS', macOS: 'macOS', windows: 'windows10AndLater' } as const;
@@ -90,25 +112,42 @@ export const deviceConfigurationStatusRoutes: FastifyPluginAsync<{
   deps: DeviceConfigurationDeps & { configurationDelivery: ConfigurationDeliveryStore; devices: ManagedDeviceStore };
   publicUrl: URL;
 }> = async (app, { deps, publicUrl }) => {
-  /** A profile's states on the devices the caller may see (one query for the lot). */
-  const visibleStates = async (req: FastifyRequest, id: string) => {
-    const states = await deps.configurationDelivery.forConfiguration(id);
-    const visible = new Set((await deps.devices.getMany(states.map((s) => s.deviceId), req.scope)).map((d) => d.id));
-    return states.filter((s) => visible.has(s.deviceId));
+  /** A profile's states on the devices the caller may see, with those devices (one query for the lot). */
+  const visibleStates = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const p = await getDeviceConfiguration(deps, { id: req.params.id, scope: req.scope });
+    const all = await deps.configurationDelivery.forConfiguration(p.id);
+    const devices = new Map((await deps.devices.getMany(all.map((s) => s.deviceId), req.scope)).map((d) => [d.id, d]));
+    return { p, states: all.filter((s) => devices.has(s.deviceId)), devices };
   };
+  const entity = (req: FastifyRequest, p: DeviceConfiguration, path: string) => `${contextUrl(publicUrl, graphVersion(req), `${SET}('${p.id}')/${path}`)}/$entity`;
 
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/deviceStatuses', {
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'Where the profile stands on each device', tags },
   }, async (req) => {
-    const p = await getDeviceConfiguration(deps, { id: req.params.id, scope: req.scope });
-    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${p.id}')/deviceStatuses`), value: (await visibleStates(req, p.id)).map(presentConfigurationDeviceStatus) };
+    const { p, states } = await visibleStates(req);
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${p.id}')/deviceStatuses`), value: states.map(presentConfigurationDeviceStatus) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/deviceStatusOverview', {
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'Counts of devices per status of the profile', tags },
   }, async (req) => {
-    const p = await getDeviceConfiguration(deps, { id: req.params.id, scope: req.scope });
-    return { '@odata.context': `${contextUrl(publicUrl, graphVersion(req), `${SET}('${p.id}')/deviceStatusOverview`)}/$entity`, ...presentConfigurationOverview(p, await visibleStates(req, p.id)) };
+    const { p, states } = await visibleStates(req);
+    return { '@odata.context': entity(req, p, 'deviceStatusOverview'), ...presentConfigurationOverview(p, states) };
+  });
+
+  app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/userStatuses', {
+    config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'Where the profile stands for each user (the worst of their devices)', tags },
+  }, async (req) => {
+    const { p, states, devices } = await visibleStates(req);
+    const value = configurationUserStatuses(states, devices).map((u) => presentUserStatus('#microsoft.graph.deviceConfigurationUserStatus', p.id, u));
+    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `${SET}('${p.id}')/userStatuses`), value };
+  });
+
+  app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/userStatusOverview', {
+    config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'Counts of users per status of the profile', tags },
+  }, async (req) => {
+    const { p, states, devices } = await visibleStates(req);
+    return { '@odata.context': entity(req, p, 'userStatusOverview'), ...presentConfigurationUserOverview(p, configurationUserStatuses(states, devices), graphVersion(req)) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/managedDevices/:id/deviceConfigurationStates', {

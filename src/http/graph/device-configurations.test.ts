@@ -8,8 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDialects } from '../../store/testing.js';
 import type { Database } from '../../store/database.js';
-import { bearer, testApp, tokenAuthenticator, type TestApp } from '../../../test/support/http.js';
-import type { Authenticator, ResourceOperation } from '../../core/auth/principal.js';
+import { bearer, tag5Authenticator, testApp, type TestApp } from '../../../test/support/http.js';
 import { auditEventsFor } from '../../../test/support/directory.js';
 import { SUPPORTED_TYPES } from '../../core/configuration/catalog.js';
 
@@ -33,12 +32,6 @@ const wifi = {
 
 type Json = Record<string, unknown>;
 
-/** `Bearer scoped:<ops>`: those operations on objects carrying scope tag 5 only. */
-const scopedAuthenticator: Authenticator = {
-  authenticate: async (token) => token.startsWith('scoped:')
-    ? { kind: 'apiClient', id: 'scoped', displayName: 'scoped', name: 'scoped', grants: [{ allowed: new Set(token.slice(7).split(',') as ResourceOperation[]), scope: { kind: 'clauses', clauses: [{ groupIds: 'all', tagIds: ['5'] }] } }] }
-    : tokenAuthenticator.authenticate(token),
-};
 const scoped = { authorization: 'Bearer scoped:Microsoft.Intune_DeviceConfigurations_Read,Microsoft.Intune_DeviceConfigurations_Create' };
 
 /** Decodes an export as the import tools do: BOM or UTF-16, then their clean-up of OData control information. */
@@ -58,7 +51,7 @@ for (const dialect of testDialects()) {
     let t: TestApp;
     before(async () => {
       database = await dialect.open();
-      t = await testApp(database, { authenticator: scopedAuthenticator });
+      t = await testApp(database, { authenticator: tag5Authenticator });
     });
     after(async () => {
       await t.app.close();

@@ -4,7 +4,8 @@
 // per-device status is in device-configuration-status.ts.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DeviceConfiguration } from '../../core/configuration/ports.js';
-import { createDeviceConfiguration, getDeviceConfiguration, listDeviceConfigurations } from '../../core/configuration/device-configurations.js';
+import { createDeviceConfiguration, getDeviceConfiguration } from '../../core/configuration/device-configurations.js';
+import { listDeviceConfigurationPage } from '../../core/configuration/list-device-configurations.js';
 import { assignDeviceConfiguration, deleteAndRemove, listConfigurationAssignments, updateAndDeliver, type ConfigurationAssignDeps } from '../../core/configuration/assign.js';
 import { decodeAssignBody } from '../../core/assignments/decode.js';
 import type { PolicyAssignment } from '../../core/assignments/targets.js';
@@ -17,7 +18,7 @@ import { stewardTypeFromODataType } from '../../core/configuration/extension-typ
 import { invalidInput } from '../../core/errors.js';
 import { typeFromODataType } from '../../shared/graph/types.js';
 import type { AuditTrail } from '../audit-trail.js';
-import { contextUrl, graphVersion } from './collection.js';
+import { collection, contextUrl, graphVersion, queryOptions } from './collection.js';
 import { normalizeODataType } from './odata-type.js';
 
 const ENTITY_SET = 'deviceManagement/deviceConfigurations';
@@ -61,8 +62,8 @@ export const deviceConfigurationRoutes: FastifyPluginAsync<{
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' },
     schema: { summary: 'List configuration profiles', tags },
   }, async (req) => {
-    const items = await listDeviceConfigurations(deps, { scope: req.scope });
-    return { '@odata.context': contextUrl(publicUrl, graphVersion(req), ENTITY_SET), value: items.map(presentDeviceConfiguration) };
+    const page = await listDeviceConfigurationPage(deps, { queryOptions: queryOptions(req), scope: req.scope });
+    return collection(req, publicUrl, graphVersion(req), ENTITY_SET, page, presentDeviceConfiguration, { polymorphic: true });
   });
 
   app.post('/deviceManagement/deviceConfigurations', {

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
-  CheckField, ErrorText, FormError, NumberField, SelectField, TextField, compact, formatDate, graph, useCan, useForm, useData,
-  type GraphCollection, type Values, TableWrap } from './admin-kit.js';
+  CheckField, ErrorText, FormError, NumberField, SelectField, TextField, compact, formatDate, graph, graphAll, useCan, useForm, useData,
+  type Values, TableWrap } from './admin-kit.js';
 import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
 
 const BASE = '/deviceManagement/deviceCompliancePolicies';
@@ -74,7 +74,8 @@ export default function CompliancePoliciesPage() {
 
 function PolicyList() {
   const can = useCan();
-  const list = useData(() => graph<GraphCollection<Policy>>('GET', BASE), []);
+  // Every page (the API pages by 100): the table shows them all.
+  const list = useData(() => graphAll<Policy>(`${BASE}?$top=999`), []);
   return (
     <section>
       <PageHeader title="Compliance policies">
@@ -82,14 +83,14 @@ function PolicyList() {
       </PageHeader>
       <ErrorText error={list.error} />
       {list.loading && !list.data ? <p>Loading…</p> : null}
-      {list.data && list.data.value.length === 0 ? <p>No compliance policies yet. Without one, devices count as compliant unless the tenant is secure by default.</p> : null}
-      {list.data && list.data.value.length > 0 ? (
+      {list.data && list.data.length === 0 ? <p>No compliance policies yet. Without one, devices count as compliant unless the tenant is secure by default.</p> : null}
+      {list.data && list.data.length > 0 ? (
         <TableWrap label="Compliance policies">
           <table>
             <caption className="sr-only">Compliance policies</caption>
             <thead><tr><th scope="col">Name</th><th scope="col">Platform</th><th scope="col">Version</th><th scope="col">Modified</th></tr></thead>
             <tbody>
-              {list.data.value.map((p) => (
+              {list.data.map((p) => (
                 <tr key={p.id}>
                   <td><Link to={`${HOME}/${p.id}`}>{p.displayName}</Link></td>
                   <td>{platformName(p['@odata.type'])}</td>

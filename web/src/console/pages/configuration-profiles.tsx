@@ -8,8 +8,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
-  CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, messageOf, targetOf, useCan,
-  useForm, useData, type Bound, type GraphCollection, type Values, TableWrap } from './admin-kit.js';
+  CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, graphAll, messageOf, targetOf, useCan,
+  useForm, useData, type Bound, type Values, TableWrap } from './admin-kit.js';
 import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
 
 /** Graph reports a profile's state on a device as a complianceStatus: compliant is "succeeded". */
@@ -94,7 +94,8 @@ export default function ConfigurationProfilesPage() {
 
 function ProfileList() {
   const can = useCan();
-  const list = useData(() => graph<GraphCollection<Profile>>('GET', BASE), []);
+  // Every page (the API pages by 100): the table shows them all.
+  const list = useData(() => graphAll<Profile>(`${BASE}?$top=999`), []);
   return (
     <section>
       <PageHeader title="Configuration profiles">
@@ -102,14 +103,14 @@ function ProfileList() {
       </PageHeader>
       <ErrorText error={list.error} />
       {list.loading && !list.data ? <p>Loading…</p> : null}
-      {list.data && list.data.value.length === 0 ? <p>No configuration profiles yet.</p> : null}
-      {list.data && list.data.value.length > 0 ? (
+      {list.data && list.data.length === 0 ? <p>No configuration profiles yet.</p> : null}
+      {list.data && list.data.length > 0 ? (
         <TableWrap label="Configuration profiles">
           <table>
             <caption className="sr-only">Configuration profiles</caption>
             <thead><tr><th scope="col">Name</th><th scope="col">Kind and platform</th><th scope="col">Version</th><th scope="col">Modified</th></tr></thead>
             <tbody>
-              {list.data.value.map((p) => (
+              {list.data.map((p) => (
                 <tr key={p.id}>
                   <td><Link to={`${HOME}/${p.id}`}>{p.displayName}</Link></td>
                   <td>{kindWords(p['@odata.type'])}</td>

@@ -103,11 +103,11 @@ const CHECKLIST: ChecklistItem[] = [
   },
   {
     key: 'compliance', label: 'Compliance policies', pagePaths: ['compliance-policies', 'compliance'],
-    check: async () => { const n = await countAll('/v1.0/deviceManagement/deviceCompliancePolicies'); return { state: n > 0 ? 'done' : 'todo', detail: `${plural(n, 'policy', 'policies')}.` }; },
+    check: async () => { const n = await countOf('/v1.0/deviceManagement/deviceCompliancePolicies'); return { state: n > 0 ? 'done' : 'todo', detail: `${plural(n, 'policy', 'policies')}.` }; },
   },
   {
     key: 'configuration', label: 'Configuration profiles', pagePaths: ['configuration-profiles', 'configuration'],
-    check: async () => { const n = await countAll('/v1.0/deviceManagement/deviceConfigurations'); return { state: n > 0 ? 'done' : 'todo', detail: `${plural(n, 'profile')}.` }; },
+    check: async () => { const n = await countOf('/v1.0/deviceManagement/deviceConfigurations'); return { state: n > 0 ? 'done' : 'todo', detail: `${plural(n, 'profile')}.` }; },
   },
   {
     key: 'roles', label: 'Roles for other admins', pagePaths: ['roles'],
