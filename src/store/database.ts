@@ -65,6 +65,13 @@ function openSqlite(dataDir: string): Database {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // A server's cache, not a library's: 64 MiB instead of SQLite's default 2 MiB, and the WAL
+  // checkpointed every 10,000 pages (40 MiB) instead of 1,000, so a page written by several
+  // transactions in a row (a sweep's batches updating devices all over managed_devices) is
+  // copied back to the database file once rather than after each. A fleet's first compliance
+  // evaluation, 100,000 devices in enrollment order: 7.5 s → 5.9 s (docs/performance.md).
+  raw.pragma('cache_size = -65536');
+  raw.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   return {
     db,
