@@ -151,6 +151,21 @@ for (const dialect of testDialects()) {
       }
     });
 
+    it('two replicas sweeping the fleet at once write the same states, neither failing', async () => {
+      const devices = await Promise.all(Array.from({ length: 40 }, (_, i) => aDevice({ osVersion: i % 2 ? '16.4' : '18.1' })));
+      const replica = makeCore(storePorts(database), { now: () => NOW });
+      for (let round = 0; round < 3; round++) {
+        const p = aPolicy();
+        await core.compliancePolicies.create(p);
+        await core.compliancePolicies.setAssignments(p.id, [{ id: 'a', target: { kind: 'allDevices' } }], NOW);
+        // Different batch sizes: the replicas' batches overlap without lining up.
+        await Promise.all([reevaluateFleet(core, 7), reevaluateFleet(replica, 5)]);
+        const states = new Map((await core.complianceStates.forPolicy(p.id)).map((s) => [s.deviceId, s.status]));
+        assert.deepEqual(devices.map((d) => states.get(d.id)), devices.map((_, i) => (i % 2 ? 'nonCompliant' : 'compliant')), `round ${round}`);
+        await core.compliancePolicies.delete(p.id);
+      }
+    });
+
     it('stores any text a device or user name holds, as it is', async () => {
       const p = aPolicy();
       await core.compliancePolicies.create(p);

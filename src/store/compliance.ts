@@ -147,7 +147,7 @@ const JSON_ONLY_ESCAPE = /(?<!\\)(?:\\\\)*\\[bfnrtu]/;
  * literal quotes them; null unquoted), natively and fast, unless a text holds a control character
  * or a lone surrogate, which JSON escapes differently: those arrays are built element by element.
  */
-export function pgTextArray(values: readonly (string | number | null)[]): string {
+function pgTextArray(values: readonly (string | number | null)[]): string {
   const json = JSON.stringify(values);
   if (!JSON_ONLY_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
   let out = '{';
@@ -274,24 +274,24 @@ export function complianceStateStore(db: Kysely<Schema>, dialect: Dialect): Comp
         }
         const live = [...upserts].sort(byKey).filter((s) => livePolicies.has(s.policyId));
         if (dialect === 'postgres' && live.length > 0) {
-          // One statement for the batch's new states and one for the rest, their text the same
-          // every time. New states (none stored when the batch was read) go in with a plain
-          // insert, a third cheaper than an upsert; if a replica wrote one of them meanwhile, the
-          // insert is undone to its savepoint and they are upserted as well.
-          const fresh = live.filter((s) => !s.replaces);
-          let replaced = live.filter((s) => s.replaces);
-          if (fresh.length > 0) {
+          // One statement for the batch, its text the same every time, its rows (and so its row
+          // locks) in key order, so that two replicas writing the same devices wait rather than
+          // deadlock. A batch of new states only (none stored when it was read: a first
+          // evaluation) goes in with a plain insert, a third cheaper than an upsert; if a replica
+          // wrote one of them meanwhile, the insert is undone to its savepoint and upserted.
+          let upsert = live.some((s) => s.replaces);
+          if (!upsert) {
             await sql`savepoint fresh_states`.execute(tx);
             try {
-              await tx.executeQuery(CompiledQuery.raw(PG_INSERT, pgColumns(fresh)));
+              await tx.executeQuery(CompiledQuery.raw(PG_INSERT, pgColumns(live)));
               await sql`release savepoint fresh_states`.execute(tx);
             } catch (err) {
               if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
               await sql`rollback to savepoint fresh_states`.execute(tx);
-              replaced = live;
+              upsert = true;
             }
           }
-          if (replaced.length > 0) await tx.executeQuery(CompiledQuery.raw(PG_UPSERT, pgColumns(replaced)));
+          if (upsert) await tx.executeQuery(CompiledQuery.raw(PG_UPSERT, pgColumns(live)));
         }
         for (const part of dialect === 'postgres' ? [] : chunks(live, ROWS)) {
           const params: unknown[] = [];

@@ -4,7 +4,7 @@
 // changed is written (a state compared with the stored one by its JSON text, not parsed), so a
 // sweep over a steady fleet reads and writes nothing back; replicas evaluating the same devices at
 // once write the same rows (idempotent), and the periodic sweep repairs any write a race undid.
-// Sweeps read the next page while the current one is evaluated and written.
+// Sweeps read the next page and write the two before while the current one is judged.
 import type { Clock } from '../clock.js';
 import type { ComplianceState } from '../devices/managed-device.js';
 import type { GroupStore } from '../directory/ports.js';
