@@ -23,7 +23,7 @@ import type { ConfigurationDeliverySettings } from './configuration/native-comma
 import { reconcileDevices } from './configuration/reconcile.js';
 import { reconcileForMembership } from './configuration/reconcile-triggers.js';
 import { membershipEngine, type MembershipEngine } from './directory/dynamic-membership.js';
-import type { CompliancePolicyPages, CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
+import type { CompliancePolicyStore, ComplianceStateStore } from './compliance/ports.js';
 import { reevaluateDevices, reevaluateForMembership } from './compliance/reevaluate.js';
 import type { ComplianceActionStore } from './compliance/action-ports.js';
 import { carryOutComplianceActions } from './compliance/noncompliance-actions.js';
@@ -57,7 +57,6 @@ export interface CorePorts {
   deviceInventory: DeviceInventoryStore;
   windowsInventory: WindowsInventoryStore;
   compliancePolicies: CompliancePolicyStore;
-  compliancePolicyPages: CompliancePolicyPages;
   complianceStates: ComplianceStateStore;
   complianceActions: ComplianceActionStore;
   notificationTemplates: NotificationTemplateStore;

@@ -10,6 +10,9 @@ import type { PolicyComplianceStatus } from '../core/compliance/setting-result.j
 import type { Schema } from './schema.js';
 import type { CompliancePoliciesTable, DeviceComplianceStatesTable } from './schema-compliance.js';
 import { addTo, chunks } from './batches.js';
+import { listPage } from './list-query.js';
+import { holdsScopeTag } from './scope.js';
+import { compliancePolicySchema } from '../core/compliance/list-policies.js';
 
 /** Ids per statement, far below SQLite's bound-parameter limit. */
 const BATCH = 400;
@@ -65,7 +68,7 @@ function toState(r: Selectable<DeviceComplianceStatesTable>): DevicePolicyState 
   };
 }
 
-export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore {
+export function compliancePolicyStore(db: Kysely<Schema>, dialect: Dialect): CompliancePolicyStore {
   async function assignmentsOf(policyIds: readonly string[]): Promise<Map<string, PolicyAssignment[]>> {
     const out = new Map<string, PolicyAssignment[]>();
     for (const part of chunks(policyIds, BATCH)) {
@@ -82,6 +85,12 @@ export function compliancePolicyStore(db: Kysely<Schema>): CompliancePolicyStore
       const rows = await db.selectFrom('compliance_policies').selectAll().orderBy('created_date_time').orderBy('id').execute();
       const assignments = await assignmentsOf(rows.map((r) => r.id));
       return rows.map((r) => toPolicy(r, assignments.get(r.id) ?? []));
+    },
+    async page(query, heldTags) {
+      const condition = holdsScopeTag(dialect, 'role_scope_tag_ids', heldTags);
+      const page = await listPage<Selectable<CompliancePoliciesTable>>(db, dialect, 'compliance_policies', compliancePolicySchema, query, condition ? { where: (qb) => qb.where(condition) } : {});
+      const assignments = await assignmentsOf(page.rows.map((r) => r.id));
+      return { items: page.rows.map((r) => toPolicy(r, assignments.get(r.id) ?? [])), nextSkipToken: page.nextSkipToken, count: page.count };
     },
     async get(id) {
       const row = await db.selectFrom('compliance_policies').selectAll().where('id', '=', id).executeTakeFirst();

@@ -20,7 +20,6 @@ import { deviceActionQueue } from './bulk-device-actions.js';
 import { deviceInventoryStore } from './device-inventory.js';
 import { windowsInventoryStore } from './windows-inventory.js';
 import { compliancePolicyStore, complianceStateStore } from './compliance.js';
-import { compliancePolicyPages } from './compliance-policy-pages.js';
 import { deviceConfigurationStore } from './configuration-profiles.js';
 import { complianceActionStore } from './compliance-actions.js';
 import { notificationTemplateStore } from './notification-templates.js';
@@ -51,8 +50,7 @@ export function storePorts(database: Database) {
     deviceRecords: deviceRecordRemover(db),
     deviceInventory: deviceInventoryStore(db),
     windowsInventory: windowsInventoryStore(db),
-    compliancePolicies: compliancePolicyStore(db),
-    compliancePolicyPages: compliancePolicyPages(db, dialect),
+    compliancePolicies: compliancePolicyStore(db, dialect),
     complianceStates: complianceStateStore(db, dialect),
     complianceActions: complianceActionStore(db),
     notificationTemplates: notificationTemplateStore(db),

@@ -40,14 +40,11 @@ export interface CompliancePolicyStore {
   delete(id: string): Promise<boolean>;
   /** Replaces the policy's assignments. */
   setAssignments(policyId: string, assignments: readonly PolicyAssignment[], at: Date): Promise<boolean>;
-}
-
-/**
- * Pages of policies by Graph's query options (compliancePolicySchema), limited to those carrying
- * one of the held scope tags: the ids, in order, for CompliancePolicyStore's policies.
- */
-export interface CompliancePolicyPages {
-  page(query: ListQuery, heldTags: 'all' | ReadonlySet<string>): Promise<Page<string>>;
+  /**
+   * A page of policies by Graph's query options (compliancePolicySchema), limited to those
+   * carrying one of the held scope tags, with their assignments.
+   */
+  page(query: ListQuery, heldTags: 'all' | ReadonlySet<string>): Promise<Page<CompliancePolicy>>;
 }
 
 /** The device record as evaluation reads it (devices are read by evaluation pages, not whole). */

@@ -9,7 +9,6 @@ import { decodePolicyBody, policyTypeOf } from '../../core/compliance/decode-pol
 import { decodeAssignBody } from '../../core/compliance/decode-assignments.js';
 import { getManagedDevice } from '../../core/devices/get-managed-device.js';
 import type { ManagedDeviceStore } from '../../core/devices/ports.js';
-import type { CompliancePolicyPages } from '../../core/compliance/ports.js';
 import { invalidInput } from '../../core/errors.js';
 import type { AuditTrail } from '../audit-trail.js';
 import { collection, contextUrl, graphVersion, queryOptions } from './collection.js';
@@ -21,7 +20,6 @@ import {
 
 export interface ComplianceRouteDeps extends ComplianceDeps {
   devices: ManagedDeviceStore;
-  compliancePolicyPages: CompliancePolicyPages;
   audit: AuditTrail;
 }
 
