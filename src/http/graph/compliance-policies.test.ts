@@ -171,6 +171,44 @@ for (const dialect of testDialects()) {
       assert.ok(events.some((e) => e.activity === 'Assign device compliance policy'));
     });
 
+    it('counts the devices of another platform in beta\'s notApplicablePlatformCount, in notApplicableCount under v1.0', async () => {
+      const phone = await aDevice({ osVersion: '18.1' });
+      const oldPhone = await aDevice({ osVersion: '15.0' });
+      const pc = await aDevice({ deviceName: 'PC', operatingSystem: 'Windows', osVersion: '10.0.22631.4460', model: 'Surface', manufacturer: 'Microsoft' });
+      const mac = await aDevice({ deviceName: 'Mac', operatingSystem: 'macOS', osVersion: '15.1', model: 'MacBookPro18,1' });
+      const group = await aGroup(t.core);
+      await addMembers(t.core, group, phone.id, oldPhone.id, pc.id, mac.id);
+      const id = (await create(iosBody({ passcodeRequired: false, passcodeMinimumLength: null, roleScopeTagIds: ['0', '5'] }))).json<{ id: string }>().id;
+      const assigned = await t.app.inject({ method: 'POST', url: `/beta${SET}/${id}/assign`, headers: admin, payload: { assignments: [{ target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: group.id } }] } });
+      assert.equal(assigned.statusCode, 200, assigned.body);
+      // The PC and the Mac are evaluated as notApplicable: the policy is for iOS.
+      const statuses = (await get(`${SET}/${id}/deviceStatuses`)).json<GraphCollection>().value;
+      assert.deepEqual(statuses.map((s) => [s.deviceDisplayName, s.status]).sort(), [['Mac', 'notApplicable'], ['PC', 'notApplicable'], ['iPhone', 'compliant'], ['iPhone', 'nonCompliant']]);
+
+      const beta = await get(`${SET}/${id}/deviceStatusOverview`);
+      assert.equal(beta.statusCode, 200, beta.body);
+      const { lastUpdateDateTime, ...betaCounts } = beta.json<Record<string, unknown>>();
+      assert.ok(typeof lastUpdateDateTime === 'string');
+      assert.deepEqual(betaCounts, {
+        '@odata.context': `https://mdm.example.test/beta/$metadata#deviceManagement/deviceCompliancePolicies('${id}')/deviceStatusOverview/$entity`,
+        '@odata.type': '#microsoft.graph.deviceComplianceDeviceOverview', id: `${id}_overview`,
+        pendingCount: 0, notApplicableCount: 0, notApplicablePlatformCount: 2, successCount: 1, errorCount: 0, failedCount: 1, conflictCount: 0,
+        configurationVersion: 1,
+      });
+      const v1 = (await t.app.inject({ url: `/v1.0${SET}/${id}/deviceStatusOverview`, headers: admin })).json<Record<string, unknown>>();
+      assert.deepEqual(
+        Object.keys(v1).sort(),
+        ['@odata.context', '@odata.type', 'configurationVersion', 'errorCount', 'failedCount', 'id', 'lastUpdateDateTime', 'notApplicableCount', 'pendingCount', 'successCount'],
+        'v1.0 keeps its shape: no notApplicablePlatformCount, no conflictCount',
+      );
+      assert.deepEqual([v1.pendingCount, v1.notApplicableCount, v1.successCount, v1.failedCount], [0, 2, 1, 1]);
+
+      // Scope: only the devices the admin may see are counted (the PC carries tag 5, the rest Default).
+      await t.core.rbac.setObjectScopeTags('managedDevice', pc.id, ['5']);
+      const scoped = (await get(`${SET}/${id}/deviceStatusOverview`, { authorization: `Bearer scoped:${OPS.join(',')}` })).json<Record<string, unknown>>();
+      assert.deepEqual([scoped.notApplicableCount, scoped.notApplicablePlatformCount, scoped.successCount, scoped.failedCount], [0, 1, 0, 0]);
+    });
+
     it('rolls the device statuses up per user: the worst of each user\'s devices, devices without a user left out', async () => {
       const ada = await aUser(t.core, 'ada');
       const bob = await aUser(t.core, 'bob');

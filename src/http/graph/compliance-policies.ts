@@ -141,8 +141,8 @@ export const compliancePolicyRoutes: FastifyPluginAsync<{ deps: ComplianceRouteD
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/deviceStatusOverview', {
     config: { permission: 'Microsoft.Intune_DeviceCompliancePolices_Read' }, schema: { summary: 'Counts of devices per compliance status', tags },
   }, async (req) => {
-    const { policy, states } = await visibleStates(req);
-    return { '@odata.context': entity(req, `${SET}('${policy.id}')/deviceStatusOverview`), ...presentDeviceOverview(policy, states) };
+    const { policy, states, devices } = await visibleStates(req);
+    return { '@odata.context': entity(req, `${SET}('${policy.id}')/deviceStatusOverview`), ...presentDeviceOverview(policy, states, devices, graphVersion(req)) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceCompliancePolicies/:id/userStatuses', {

@@ -3,7 +3,8 @@
 import { propertiesOf } from '../../core/compliance/graph-value.js';
 import type { AssignmentTarget, CompliancePolicy, PolicyAssignment } from '../../core/compliance/policy.js';
 import type { DevicePolicyState } from '../../core/compliance/ports.js';
-import { policyPlatformType } from '../../core/compliance/evaluate-device.js';
+import { platformOfPolicy, policyPlatformType } from '../../core/compliance/evaluate-device.js';
+import { platformOf } from '../../core/compliance/device-facts.js';
 import type { PolicyComplianceStatus } from '../../core/compliance/setting-result.js';
 import type { ManagedDevice } from '../../core/devices/managed-device.js';
 import { userStatuses, type UserStatus } from '../../core/devices/user-statuses.js';
@@ -98,9 +99,22 @@ const policyCounts = (version: 'v1.0' | 'beta'): OverviewCounts => ({
 /** When each device last reported, with its status. */
 const reports = (states: readonly DevicePolicyState[]) => states.map((s) => ({ deviceId: s.deviceId, status: s.status, lastReportedDateTime: s.evaluatedAt }));
 
-/** Graph's deviceComplianceDeviceOverview of a policy's states. */
-export function presentDeviceOverview(p: CompliancePolicy, states: readonly DevicePolicyState[]) {
-  return presentStatusOverview('#microsoft.graph.deviceComplianceDeviceOverview', p, reports(states), policyCounts('v1.0'));
+/** Stands for a notApplicable state of a device of another platform than the policy's (beta's notApplicablePlatformCount). */
+const NOT_APPLICABLE_PLATFORM = 'notApplicablePlatform';
+
+/**
+ * Graph's deviceComplianceDeviceOverview of a policy's states (`devices` those states' devices).
+ * Under beta a device of another platform counts in notApplicablePlatformCount only, not in
+ * notApplicableCount (docs/api.md); v1.0 has no such count and counts it as notApplicable.
+ */
+export function presentDeviceOverview(p: CompliancePolicy, states: readonly DevicePolicyState[], devices: ReadonlyMap<string, ManagedDevice>, version: 'v1.0' | 'beta') {
+  if (version === 'v1.0') return presentStatusOverview('#microsoft.graph.deviceComplianceDeviceOverview', p, reports(states), policyCounts('v1.0'));
+  const platform = platformOfPolicy(p.type);
+  const rows = reports(states).map((r) => {
+    const device = devices.get(r.deviceId);
+    return r.status === 'notApplicable' && device && platformOf(device) !== platform ? { ...r, status: NOT_APPLICABLE_PLATFORM } : r;
+  });
+  return presentStatusOverview('#microsoft.graph.deviceComplianceDeviceOverview', p, rows, { ...policyCounts('beta'), notApplicablePlatformCount: [NOT_APPLICABLE_PLATFORM] });
 }
 
 /**

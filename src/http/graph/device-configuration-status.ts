@@ -4,15 +4,17 @@
 // and a managed device's deviceConfigurationStates (deviceConfigurationState with settingStates).
 // Graph reports with complianceStatus: pending → unknown, succeeded → compliant, error, conflict
 // (a setting in conflict wins), notApplicable; a removal not yet answered is unknown, a refused one
-// error (delivery-ports.ts). The overview has no conflict count in v1.0:
-// conflicts are counted as failedCount (docs/api.md); beta's user overview has conflictCount.
+// error (delivery-ports.ts). The overviews have no conflict count in v1.0:
+// conflicts are counted as failedCount (docs/api.md); beta's overviews have conflictCount.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { SUPPORTED_TYPES } from '../../core/configuration/catalog.js';
-import type { ConfigurationDeliveryStore, ConfigurationDeviceState } from '../../core/configuration/delivery-ports.js';
+import { platformOf, type DevicePlatform } from '../../core/compliance/device-facts.js';
+import { isRemoval, type ConfigurationDeliveryStore, type ConfigurationDeviceState } from '../../core/configuration/delivery-ports.js';
 import { getDeviceConfiguration, listDeviceConfigurations, type DeviceConfigurationDeps } from '../../core/configuration/device-configurations.js';
 import type { DeviceConfiguration } from '../../core/configuration/ports.js';
 import { isSet } from '../../core/configuration/translation.js';
 import { getManagedDevice } from '../../core/devices/get-managed-device.js';
+import { heldScopeTags } from '../../core/rbac/scope.js';
 import type { ManagedDeviceStore } from '../../core/devices/ports.js';
 import type { ManagedDevice } from '../../core/devices/managed-device.js';
 import { userStatuses, type UserStatus } from '../../core/devices/user-statuses.js';
@@ -58,8 +60,14 @@ const profileCounts = (conflictCount: boolean): OverviewCounts => ({
 /** Each device's Graph status, with when it last changed. */
 const reports = (states: readonly ConfigurationDeviceState[]) => states.map((s) => ({ deviceId: s.deviceId, status: graphStatus(s), lastReportedDateTime: s.lastReportedDateTime }));
 
-export function presentConfigurationOverview(p: DeviceConfiguration, states: readonly ConfigurationDeviceState[]) {
-  return presentStatusOverview('#microsoft.graph.deviceConfigurationDeviceOverview', p, reports(states), profileCounts(false));
+/**
+ * Graph's deviceConfigurationDeviceOverview; under beta with conflictCount and
+ * notApplicablePlatformCount, always 0: a profile is never delivered to, and keeps no state on, a
+ * device of another platform (reconcile.ts), so Steward has nothing to count (docs/api.md).
+ */
+export function presentConfigurationOverview(p: DeviceConfiguration, states: readonly ConfigurationDeviceState[], version: 'v1.0' | 'beta') {
+  const counts = version === 'beta' ? { ...profileCounts(true), notApplicablePlatformCount: [] } : profileCounts(false);
+  return presentStatusOverview('#microsoft.graph.deviceConfigurationDeviceOverview', p, reports(states), counts);
 }
 
 /**
@@ -79,18 +87,41 @@ export function presentConfigurationUserOverview(p: DeviceConfiguration, users: 
   return presentStatusOverview('#microsoft.graph.deviceConfigurationUserOverview', p, users, profileCounts(version === 'beta'));
 }
 
-const PLATFORM_TYPE = { iOS: 'iOS', macOS: 'macOS', windows: 'windows10AndLater' } as const;
+/** Graph's policyPlatformType of a platform; 'all' for one Steward delivers no profile to. */
+const PLATFORM_TYPE: Readonly<Partial<Record<DevicePlatform, string>>> = { iOS: 'iOS', macOS: 'macOS', windows: 'windows10AndLater' };
+const platformType = (platform: DevicePlatform | undefined) => (platform && PLATFORM_TYPE[platform]) ?? 'all';
+
+/** What a deviceConfigurationState shows of its profile. */
+interface StateProfile {
+  id: string;
+  displayName: string;
+  platformType: string;
+  settingCount: number;
+}
 
 export function presentConfigurationState(s: ConfigurationDeviceState, p: DeviceConfiguration) {
   const platform = SUPPORTED_TYPES[p.odataType]?.platform;
+  return presentState(s, { id: p.id, displayName: p.displayName, platformType: platformType(platform), settingCount: Object.values(p.settings).filter(isSet).length });
+}
+
+/**
+ * The state of a deleted profile whose removal is queued or was refused: the profile and its name
+ * are gone (the state keeps neither), so `displayName` is its id, the platform the device's and
+ * settingCount 0.
+ */
+export function presentDeletedConfigurationState(s: ConfigurationDeviceState, device: ManagedDevice) {
+  return presentState(s, { id: s.configurationId, displayName: s.configurationId, platformType: platformType(platformOf(device)), settingCount: 0 });
+}
+
+function presentState(s: ConfigurationDeviceState, p: StateProfile) {
   return {
     '@odata.type': '#microsoft.graph.deviceConfigurationState',
     id: p.id,
     displayName: p.displayName,
     version: s.version,
-    platformType: platform ? PLATFORM_TYPE[platform] : 'all',
+    platformType: p.platformType,
     state: graphStatus(s),
-    settingCount: Object.values(p.settings).filter(isSet).length,
+    settingCount: p.settingCount,
     settingStates: s.settingStates.map((x) => ({
       setting: x.setting,
       settingName: x.settingName,
@@ -102,7 +133,8 @@ export function presentConfigurationState(s: ConfigurationDeviceState, p: Device
       userName: s.userName,
       userEmail: null,
       userPrincipalName: s.userPrincipalName,
-      sources: x.sources.map((src) => ({ id: src.id, displayName: src.displayName, sourceType: 'deviceConfiguration' })),
+      // A refused removal names its profile without a name (delivery-results.ts): the profile's own.
+      sources: x.sources.map((src) => ({ id: src.id, displayName: src.displayName || (src.id === p.id ? p.displayName : src.id), sourceType: 'deviceConfiguration' })),
       currentValue: x.currentValue,
     })),
   };
@@ -132,7 +164,7 @@ export const deviceConfigurationStatusRoutes: FastifyPluginAsync<{
     config: { permission: 'Microsoft.Intune_DeviceConfigurations_Read' }, schema: { summary: 'Counts of devices per status of the profile', tags },
   }, async (req) => {
     const { p, states } = await visibleStates(req);
-    return { '@odata.context': entity(req, p, 'deviceStatusOverview'), ...presentConfigurationOverview(p, states) };
+    return { '@odata.context': entity(req, p, 'deviceStatusOverview'), ...presentConfigurationOverview(p, states, graphVersion(req)) };
   });
 
   app.get<{ Params: { id: string } }>('/deviceManagement/deviceConfigurations/:id/userStatuses', {
@@ -154,12 +186,16 @@ export const deviceConfigurationStatusRoutes: FastifyPluginAsync<{
     config: { permission: 'Microsoft.Intune_ManagedDevices_Read' }, schema: { summary: 'The device\'s configuration profiles, with setting states', tags: ['managedDevices'] },
   }, async (req) => {
     const device = await getManagedDevice(deps, { id: req.params.id, scope: req.scope });
-    // Profiles shown as the caller's scope tags allow, as on deviceConfigurations.
+    // Profiles shown as the caller's scope tags allow, as on deviceConfigurations. A deleted
+    // profile's removal still under way has no scope tags left: shown to holders of every tag only.
     const [states, profiles] = await Promise.all([deps.configurationDelivery.forDevices([device.id]), listDeviceConfigurations(deps, { scope: req.scope })]);
     const byId = new Map(profiles.map((p) => [p.id, p]));
+    const allTags = heldScopeTags(req.scope) === 'all';
     const value = (states.get(device.id) ?? []).flatMap((s) => {
       const p = byId.get(s.configurationId);
-      return p ? [presentConfigurationState(s, p)] : [];
+      if (p) return [presentConfigurationState(s, p)];
+      // Every profile is listed for such a caller: one not found is deleted.
+      return allTags && isRemoval(s.status) ? [presentDeletedConfigurationState(s, device)] : [];
     });
     return { '@odata.context': contextUrl(publicUrl, graphVersion(req), `deviceManagement/managedDevices('${device.id}')/deviceConfigurationStates`), value };
   });

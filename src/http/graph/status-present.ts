@@ -11,8 +11,10 @@ export interface OverviewCounts {
   successCount: readonly string[];
   errorCount: readonly string[];
   failedCount: readonly string[];
-  /** Beta only (the user overviews): absent under v1.0. */
+  /** Beta only: absent under v1.0. */
   conflictCount?: readonly string[];
+  /** Beta only, on the device overviews: the devices whose platform is not the policy's or profile's. */
+  notApplicablePlatformCount?: readonly string[];
 }
 
 /** An overview of statuses, `lastUpdateDateTime` the latest report (the owner's change when none). */
@@ -29,6 +31,7 @@ export function presentStatusOverview(
     id: `${owner.id}_overview`,
     pendingCount: count(counts.pendingCount),
     notApplicableCount: count(counts.notApplicableCount),
+    ...(counts.notApplicablePlatformCount ? { notApplicablePlatformCount: count(counts.notApplicablePlatformCount) } : {}),
     successCount: count(counts.successCount),
     errorCount: count(counts.errorCount),
     failedCount: count(counts.failedCount),
