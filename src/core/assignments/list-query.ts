@@ -3,8 +3,10 @@
 // deviceConfiguration) that both tables hold in columns. The subtype's own settings are JSON and
 // cannot be filtered on; Graph selects them only through a type cast, which Steward does not parse.
 import { invalidInput } from '../errors.js';
+import type { Page } from '../devices/ports.js';
 import { parseListQuery, type ListQuery } from '../query/list-query.js';
 import { defineResourceSchema, type ResourceSchema } from '../query/resource-schema.js';
+import { heldScopeTags, type Scope } from '../rbac/scope.js';
 
 /** A policy collection's schema, given the columns its table uses for the dates. */
 export function policyListSchema(name: string, columns: { created: string; modified: string }): ResourceSchema {
@@ -34,4 +36,20 @@ export function parsePolicyListQuery(queryOptions: Readonly<Record<string, strin
     query.orderBy = [{ property: 'createdDateTime', direction: 'asc' }, ...query.orderBy];
   }
   return query;
+}
+
+/** A store that pages a policy collection, limited to the items carrying one of the held scope tags. */
+export interface PolicyPages<T> {
+  page(query: ListQuery, heldTags: 'all' | ReadonlySet<string>): Promise<Page<T>>;
+}
+
+/** A page of a policy collection for the caller: Graph's query options parsed, the caller's scope tags applied in the store. */
+export async function listPolicyPage<T>(
+  store: PolicyPages<T>,
+  schema: ResourceSchema,
+  input: { queryOptions: Readonly<Record<string, string | undefined>>; scope: Scope },
+): Promise<Page<T> & { select?: string[] }> {
+  const query = parsePolicyListQuery(input.queryOptions, schema);
+  const page = await store.page(query, heldScopeTags(input.scope));
+  return query.select ? { ...page, select: query.select } : page;
 }

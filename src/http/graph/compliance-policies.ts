@@ -12,7 +12,7 @@ import type { ManagedDeviceStore } from '../../core/devices/ports.js';
 import { invalidInput } from '../../core/errors.js';
 import type { AuditTrail } from '../audit-trail.js';
 import { collection, contextUrl, graphVersion, queryOptions } from './collection.js';
-import { listPolicyPage } from '../../core/compliance/list-policies.js';
+import { listCompliancePolicyPage } from '../../core/compliance/list-policies.js';
 import {
   presentAssignment, presentDeviceOverview, presentDeviceStatus, presentPolicy, presentPolicyState, presentScheduledActions,
   policyUserStatuses, presentUserOverview, presentUserStatusOfPolicy,
@@ -47,7 +47,7 @@ export const compliancePolicyRoutes: FastifyPluginAsync<{ deps: ComplianceRouteD
     const expand = expandOf(req);
     // $expand is this route's own; the rest are the collection's query options.
     const options = Object.fromEntries(Object.entries(queryOptions(req)).filter(([k]) => !/^\$?expand$/i.test(k)));
-    const page = await listPolicyPage(deps, { queryOptions: options, scope: req.scope });
+    const page = await listCompliancePolicyPage(deps, { queryOptions: options, scope: req.scope });
     return collection(req, publicUrl, graphVersion(req), SET, page, (p) => presentPolicy(p, graphVersion(req), expand), { polymorphic: true });
   });
 
