@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
-  CheckField, ErrorText, FormError, NumberField, SelectField, TextField, compact, formatDate, graph, graphAll, useCan, useForm, useData,
-  type Values, TableWrap } from './admin-kit.js';
-import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
+  CheckField, ErrorText, FormError, NumberField, SelectField, TextField, compact, formatDate, graph, useCan, useForm, useData,
+  type Values } from './admin-kit.js';
+import { AssignmentsEditor, DeviceStatusPanel, PolicyList, PolicyRoutes } from './policy-parts.js';
 
 const BASE = '/deviceManagement/deviceCompliancePolicies';
 const OP = 'Microsoft.Intune_DeviceCompliancePolices';
@@ -69,40 +69,14 @@ const HOME = '/compliance-policies';
 
 /** /compliance-policies (the list), /compliance-policies/new and /compliance-policies/:id. */
 export default function CompliancePoliciesPage() {
-  return <PolicyRoutes home={HOME} newTitle="New compliance policy" allLabel="All compliance policies" Editor={PolicyEditor} Detail={PolicyDetail} List={PolicyList} />;
+  return <PolicyRoutes home={HOME} newTitle="New compliance policy" allLabel="All compliance policies" Editor={PolicyEditor} Detail={PolicyDetail} List={CompliancePolicyList} />;
 }
 
-function PolicyList() {
+function CompliancePolicyList() {
   const can = useCan();
-  // Every page (the API pages by 100): the table shows them all.
-  const list = useData(() => graphAll<Policy>(`${BASE}?$top=999`), []);
   return (
-    <section>
-      <PageHeader title="Compliance policies">
-        {can(`${OP}_Create`) ? <Link className="button primary" to={`${HOME}/new`}>New policy</Link> : null}
-      </PageHeader>
-      <ErrorText error={list.error} />
-      {list.loading && !list.data ? <p>Loading…</p> : null}
-      {list.data && list.data.length === 0 ? <p>No compliance policies yet. Without one, devices count as compliant unless the tenant is secure by default.</p> : null}
-      {list.data && list.data.length > 0 ? (
-        <TableWrap label="Compliance policies">
-          <table>
-            <caption className="sr-only">Compliance policies</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Platform</th><th scope="col">Version</th><th scope="col">Modified</th></tr></thead>
-            <tbody>
-              {list.data.map((p) => (
-                <tr key={p.id}>
-                  <td><Link to={`${HOME}/${p.id}`}>{p.displayName}</Link></td>
-                  <td>{platformName(p['@odata.type'])}</td>
-                  <td>{p.version}</td>
-                  <td>{formatDate(p.lastModifiedDateTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
-    </section>
+    <PolicyList home={HOME} basePath={BASE} title="Compliance policies" newLabel="New policy" canCreate={can(`${OP}_Create`)} typeHeader="Platform" typeWords={platformName}
+      empty="No compliance policies yet. Without one, devices count as compliant unless the tenant is secure by default." />
   );
 }
 

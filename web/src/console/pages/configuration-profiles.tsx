@@ -8,9 +8,9 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
 import {
-  CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, graphAll, messageOf, targetOf, useCan,
-  useForm, useData, type Bound, type Values, TableWrap } from './admin-kit.js';
-import { AssignmentsEditor, DeviceStatusPanel, PolicyRoutes } from './policy-parts.js';
+  CheckField, ErrorText, Field, FormError, NumberField, SelectField, TextField, errorFor, formatDate, graph, messageOf, targetOf, useCan,
+  useForm, useData, type Bound, type Values } from './admin-kit.js';
+import { AssignmentsEditor, DeviceStatusPanel, PolicyList, PolicyRoutes } from './policy-parts.js';
 
 /** Graph reports a profile's state on a device as a complianceStatus: compliant is "succeeded". */
 const PROFILE_STATUS: Record<string, string> = { compliant: 'Succeeded', unknown: 'Pending', error: 'Error', conflict: 'Conflict', notApplicable: 'Not applicable', nonCompliant: 'Failed' };
@@ -94,35 +94,9 @@ export default function ConfigurationProfilesPage() {
 
 function ProfileList() {
   const can = useCan();
-  // Every page (the API pages by 100): the table shows them all.
-  const list = useData(() => graphAll<Profile>(`${BASE}?$top=999`), []);
   return (
-    <section>
-      <PageHeader title="Configuration profiles">
-        {can(`${OP}_Create`) ? <Link className="button primary" to={`${HOME}/new`}>New profile</Link> : null}
-      </PageHeader>
-      <ErrorText error={list.error} />
-      {list.loading && !list.data ? <p>Loading…</p> : null}
-      {list.data && list.data.length === 0 ? <p>No configuration profiles yet.</p> : null}
-      {list.data && list.data.length > 0 ? (
-        <TableWrap label="Configuration profiles">
-          <table>
-            <caption className="sr-only">Configuration profiles</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Kind and platform</th><th scope="col">Version</th><th scope="col">Modified</th></tr></thead>
-            <tbody>
-              {list.data.map((p) => (
-                <tr key={p.id}>
-                  <td><Link to={`${HOME}/${p.id}`}>{p.displayName}</Link></td>
-                  <td>{kindWords(p['@odata.type'])}</td>
-                  <td>{p.version}</td>
-                  <td>{formatDate(p.lastModifiedDateTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
-    </section>
+    <PolicyList home={HOME} basePath={BASE} title="Configuration profiles" newLabel="New profile" canCreate={can(`${OP}_Create`)} typeHeader="Kind and platform" typeWords={kindWords}
+      empty="No configuration profiles yet." />
   );
 }
 

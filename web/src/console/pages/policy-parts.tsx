@@ -1,6 +1,6 @@
-// Parts shared by compliance policies and configuration profiles: the assignment editor (groups,
-// all devices, all licensed users, excluded groups; Graph's assign action) and the device status
-// panel (deviceStatusOverview and deviceStatuses).
+// Parts shared by compliance policies and configuration profiles: the list, the assignment editor
+// (groups, all devices, all licensed users, excluded groups; Graph's assign action) and the device
+// status panel (deviceStatusOverview and deviceStatuses).
 import { useEffect, useId, useState, type ComponentType } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { PageHeader } from '../../common/layout.js';
@@ -191,4 +191,50 @@ export function PolicyRoutes({ home, newTitle, allLabel, Editor, Detail, List }:
   }
   if (id) return <Detail key={id} id={id} onBack={() => { void navigate(home); }} />;
   return <List />;
+}
+
+/** A policy or profile as the list shows it. */
+interface Listed { id: string; '@odata.type': string; displayName: string; version: number; lastModifiedDateTime: string }
+
+/** The list of policies or profiles at `home`: every page of `basePath` (the API pages by 100). */
+export function PolicyList({ home, basePath, title, newLabel, canCreate, empty, typeHeader, typeWords }: {
+  home: string;
+  basePath: string;
+  /** The page's title, also the table's label. */
+  title: string;
+  newLabel: string;
+  canCreate: boolean;
+  empty: string;
+  typeHeader: string;
+  typeWords: (odataType: string) => string;
+}) {
+  const list = useData(() => graphAll<Listed>(`${basePath}?$top=999`), [basePath]);
+  return (
+    <section>
+      <PageHeader title={title}>
+        {canCreate ? <Link className="button primary" to={`${home}/new`}>{newLabel}</Link> : null}
+      </PageHeader>
+      <ErrorText error={list.error} />
+      {list.loading && !list.data ? <p>Loading…</p> : null}
+      {list.data && list.data.length === 0 ? <p>{empty}</p> : null}
+      {list.data && list.data.length > 0 ? (
+        <TableWrap label={title}>
+          <table>
+            <caption className="sr-only">{title}</caption>
+            <thead><tr><th scope="col">Name</th><th scope="col">{typeHeader}</th><th scope="col">Version</th><th scope="col">Modified</th></tr></thead>
+            <tbody>
+              {list.data.map((p) => (
+                <tr key={p.id}>
+                  <td><Link to={`${home}/${p.id}`}>{p.displayName}</Link></td>
+                  <td>{typeWords(p['@odata.type'])}</td>
+                  <td>{p.version}</td>
+                  <td>{formatDate(p.lastModifiedDateTime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : null}
+    </section>
+  );
 }
