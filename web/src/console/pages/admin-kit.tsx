@@ -3,7 +3,7 @@
 // error next to the field it names (the error's `target`), the assignment editor and the device
 // status panel of policies and profiles.
 import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
-import { ApiError, api, messageOf, type GraphCollection } from '../../common/api.js';
+import { ApiError, api, messageOf, sameOrigin, type GraphCollection } from '../../common/api.js';
 import { useSession } from '../../common/session.js';
 import './admin.css';
 
@@ -197,4 +197,41 @@ export function Busy({ busy, children }: { busy: boolean; children: ReactNode })
 /** A table's scrolling frame: focusable and named, so a keyboard can scroll it on a narrow screen. */
 export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
   return <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>{children}</div>;
+}
+
+/**
+ * A collection read a page at a time from `first`, following @odata.nextLink; `reset` goes back to
+ * the first page (a new search), `refresh` changing reads the page again.
+ */
+export function usePages<T>(first: string, refresh: unknown = 0): { page: GraphCollection<T> | undefined; error: unknown; pager: PagerProps; reset: () => void } {
+  const [links, setLinks] = useState<string[]>([]);
+  const [page, setPage] = useState<GraphCollection<T> | undefined>();
+  const [error, setError] = useState<unknown>();
+  const current = links.at(-1) ?? first;
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    api.get<GraphCollection<T>>(current).then((p) => { if (live) setPage(p); }, (e: unknown) => { if (live) { setPage(undefined); setError(e); } });
+    return () => { live = false; };
+  }, [current, refresh]);
+  const next = page?.['@odata.nextLink'];
+  return {
+    page, error, reset: () => { setLinks([]); },
+    pager: {
+      previous: links.length === 0 ? undefined : () => { setLinks(links.slice(0, -1)); },
+      next: next === undefined ? undefined : () => { setLinks([...links, sameOrigin(next)]); },
+    },
+  };
+}
+
+export interface PagerProps { previous: (() => void) | undefined; next: (() => void) | undefined }
+
+/** Previous and Next page buttons for usePages. */
+export function Pager({ previous, next }: PagerProps) {
+  return (
+    <div className="buttons pager">
+      <button type="button" disabled={!previous} onClick={previous}>Previous page</button>
+      <button type="button" disabled={!next} onClick={next}>Next page</button>
+    </div>
+  );
 }

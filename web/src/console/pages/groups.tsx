@@ -1,10 +1,10 @@
 // Groups: the list with search, a new assigned or dynamic group (the membership rule's errors in
 // words under the rule), and /groups/:id for one group.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, sameOrigin, withQuery } from '../../common/api.js';
+import { withQuery } from '../../common/api.js';
 import { PageHeader } from '../../common/layout.js';
-import { ErrorText, FormError, SelectField, TextField, graph, useCan, useForm, type GraphCollection, TableWrap } from './admin-kit.js';
+import { ErrorText, FormError, SelectField, TextField, graph, useCan, useForm, Pager, TableWrap, usePages } from './admin-kit.js';
 import GroupDetail, { RuleField } from './group-detail.js';
 import type { Group } from './directory-types.js';
 
@@ -18,20 +18,10 @@ function GroupList() {
   const navigate = useNavigate();
   const [search, setSearch] = useState('');
   const [applied, setApplied] = useState('');
-  const [pages, setPages] = useState<string[]>([]);
-  const [page, setPage] = useState<GraphCollection<Group> | undefined>();
-  const [error, setError] = useState<unknown>();
   const [creating, setCreating] = useState(false);
 
   const t = applied.trim().replace(/["\\]/g, '');
-  const first = withQuery('/beta/groups', { $top: 50, $orderby: 'displayName', $search: t ? `"displayName:${t}" OR "description:${t}"` : undefined });
-  const current = pages.at(-1) ?? first;
-  useEffect(() => {
-    let live = true;
-    setError(undefined);
-    api.get<GraphCollection<Group>>(current).then((p) => { if (live) setPage(p); }, (e: unknown) => { if (live) { setPage(undefined); setError(e); } });
-    return () => { live = false; };
-  }, [current]);
+  const { page, error, pager, reset } = usePages<Group>(withQuery('/beta/groups', { $top: 50, $orderby: 'displayName', $search: t ? `"displayName:${t}" OR "description:${t}"` : undefined }));
 
   return (
     <section>
@@ -39,7 +29,7 @@ function GroupList() {
         {can('Microsoft.Intune_Groups_Create') ? <button type="button" className="primary" aria-expanded={creating} onClick={() => { setCreating(!creating); }}>New group</button> : null}
       </PageHeader>
       {creating ? <CreateGroup onCreated={(g) => { void navigate(`/groups/${g.id}`); }} onCancel={() => { setCreating(false); }} /> : null}
-      <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setApplied(search); setPages([]); }}>
+      <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setApplied(search); reset(); }}>
         <div className="field">
           <label htmlFor="group-search">Search by name or description</label>
           <input id="group-search" type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} />
@@ -66,10 +56,7 @@ function GroupList() {
               </table>
             </TableWrap>
           )}
-          <div className="buttons pager">
-            <button type="button" disabled={pages.length === 0} onClick={() => { setPages(pages.slice(0, -1)); }}>Previous page</button>
-            <button type="button" disabled={!page['@odata.nextLink']} onClick={() => { const n = page['@odata.nextLink']; if (n) setPages([...pages, sameOrigin(n)]); }}>Next page</button>
-          </div>
+          <Pager {...pager} />
         </>
       ) : !error ? <p role="status" className="muted">Loading groups…</p> : null}
     </section>

@@ -1,10 +1,10 @@
 // Users: search and page through them, create one (with the API's validation errors next to the
 // field named), import many from CSV with progress; /users/:id is the user's own page.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, sameOrigin, withQuery } from '../../common/api.js';
+import { withQuery } from '../../common/api.js';
 import { PageHeader } from '../../common/layout.js';
-import { CheckField, ErrorText, FormError, TextField, graph, useCan, useForm, type GraphCollection, TableWrap } from './admin-kit.js';
+import { CheckField, ErrorText, FormError, TextField, graph, useCan, useForm, Pager, TableWrap, usePages } from './admin-kit.js';
 import { UserImport } from './user-import.js';
 import UserDetail from './user-detail.js';
 import { STEWARD_SKU, type User } from './directory-types.js';
@@ -24,20 +24,9 @@ function UserList() {
   const can = useCan();
   const [search, setSearch] = useState('');
   const [applied, setApplied] = useState('');
-  const [pages, setPages] = useState<string[]>([]);
-  const [page, setPage] = useState<GraphCollection<User> | undefined>();
-  const [error, setError] = useState<unknown>();
   const [panel, setPanel] = useState<'none' | 'create' | 'import'>('none');
   const [tick, setTick] = useState(0);
-
-  const first = withQuery('/beta/users', { $top: 25, $orderby: 'displayName', $count: 'true', $search: searchOf(applied) });
-  const current = pages.at(-1) ?? first;
-  useEffect(() => {
-    let live = true;
-    setError(undefined);
-    api.get<GraphCollection<User>>(current).then((p) => { if (live) setPage(p); }, (e: unknown) => { if (live) { setPage(undefined); setError(e); } });
-    return () => { live = false; };
-  }, [current, tick]);
+  const { page, error, pager, reset } = usePages<User>(withQuery('/beta/users', { $top: 25, $orderby: 'displayName', $count: 'true', $search: searchOf(applied) }), tick);
 
   return (
     <section>
@@ -51,7 +40,7 @@ function UserList() {
       </PageHeader>
       {panel === 'create' ? <CreateUser onCreated={() => { setPanel('none'); setTick((n) => n + 1); }} onCancel={() => { setPanel('none'); }} /> : null}
       {panel === 'import' ? <UserImport onDone={() => { setTick((n) => n + 1); }} /> : null}
-      <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setApplied(search); setPages([]); }}>
+      <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setApplied(search); reset(); }}>
         <div className="field">
           <label htmlFor="user-search">Search by name, user name or e-mail</label>
           <input id="user-search" type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} />
@@ -79,10 +68,7 @@ function UserList() {
               </tbody>
             </table>
           </TableWrap>
-          <div className="buttons pager">
-            <button type="button" disabled={pages.length === 0} onClick={() => { setPages(pages.slice(0, -1)); }}>Previous page</button>
-            <button type="button" disabled={!page['@odata.nextLink']} onClick={() => { const n = page['@odata.nextLink']; if (n) setPages([...pages, sameOrigin(n)]); }}>Next page</button>
-          </div>
+          <Pager {...pager} />
         </>
       ) : !error ? <p role="status" className="muted">Loading users…</p> : null}
     </section>
