@@ -26,6 +26,7 @@ import { testDialects } from '../src/store/testing.js';
 import { storePorts } from '../src/store/ports.js';
 import type { Schema } from '../src/store/schema.js';
 import { enrollmentOrder, insertAll, sortableId } from './fleet-rows.js';
+import { timedWithPeakHeap } from './measure.js';
 import { makeCore } from '../src/core/deps.js';
 import type { Clock } from '../src/core/clock.js';
 import { reevaluateFleet, type ComplianceDeps } from '../src/core/compliance/reevaluate.js';
@@ -115,17 +116,11 @@ async function measure(fn: () => Promise<unknown>, db: Kysely<Schema>, dialect: 
   global.gc?.();
   const pg0 = await backendCpu(db, dialect);
   const cpu0 = process.cpuUsage();
-  let peak = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
-  const start = process.hrtime.bigint();
-  await fn();
-  const s = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const { s, heapMb } = await timedWithPeakHeap(fn);
   const cpu = process.cpuUsage(cpu0);
   let pgMs = 0;
   for (const [pid, ms] of await backendCpu(db, dialect)) pgMs += ms - (pg0.get(pid) ?? 0);
-  return { s, cpu: (cpu.user + cpu.system) / 1e6, pgCpu: pgMs / 1000, heapMb: peak / 2 ** 20 };
+  return { s, cpu: (cpu.user + cpu.system) / 1e6, pgCpu: pgMs / 1000, heapMb };
 }
 
 console.log(`# Steward compliance benchmark, ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);

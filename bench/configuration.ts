@@ -23,6 +23,7 @@ import { testDialects } from '../src/store/testing.js';
 import { storePorts } from '../src/store/ports.js';
 import type { Schema } from '../src/store/schema.js';
 import { insertAll, sortableId } from './fleet-rows.js';
+import { timedWithPeakHeap } from './measure.js';
 import { makeCore } from '../src/core/deps.js';
 import type { Clock } from '../src/core/clock.js';
 import { reconcileConfiguration, reconcileFleet, type ReconcileDeps } from '../src/core/configuration/reconcile.js';
@@ -92,14 +93,7 @@ function profiles(groups: { users: string; devices: string; excluded: string }):
 
 async function measure(fn: () => Promise<unknown>): Promise<{ s: number; heapMb: number }> {
   global.gc?.();
-  let peak = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
-  const start = process.hrtime.bigint();
-  await fn();
-  const s = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
-  return { s, heapMb: peak / 2 ** 20 };
+  return timedWithPeakHeap(fn);
 }
 
 const ca = await createCertificateAuthority();
