@@ -9,7 +9,6 @@
 //   notSupported  the device cannot do the action (its platform, OS, supervision, enrollment…): the
 //                 planner's reason, in `reasons`; nothing is queued for it
 //   failed        anything else that went wrong planning it (logged by the caller)
-import { randomUUID } from 'node:crypto';
 import type { NewCommand, QueuedCommand } from '../commands/ports.js';
 import type { ManagedDevice } from '../devices/managed-device.js';
 import type { ManagedDeviceStore } from '../devices/ports.js';
@@ -19,7 +18,7 @@ import type { Scope } from '../rbac/scope.js';
 import type { Clock } from '../clock.js';
 import type { DeviceAction } from './ports.js';
 import type { ActionPlan, ActionPlanner, RemoteActionRequest } from './planner.js';
-import { ACTION_PRIORITY } from './run-device-action.js';
+import { ACTION_PRIORITY, pendingAction } from './run-device-action.js';
 import { wakeDevices } from './wake.js';
 
 /** Stores actions with their commands, all of them in one transaction (store/bulk-device-actions.ts). */
@@ -116,21 +115,11 @@ export async function runBulkDeviceAction(
   });
   if (planned.length === 0) return out;
 
-  const now = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   // The commands and the actions in one transaction: no device can fetch a command before its
   // action exists, so nothing needs settling afterwards (runDeviceAction's catch-up).
   const stored = await deps.actionQueue.queueActions(planned.map(({ device, plan }) => ({
-    action: {
-      id: randomUUID(),
-      deviceId: device.id,
-      actionName: input.request.action,
-      actionState: 'pending',
-      startDateTime: now,
-      lastUpdatedDateTime: now,
-      failureReason: null,
-      initiatedBy: input.initiatedBy,
-      ...(plan.details ? { details: plan.details } : {}),
-    },
+    action: pendingAction(device.id, input.request, plan.details, input.initiatedBy, now),
     commands: plan.commands.map((c) => ({ priority: ACTION_PRIORITY, ...c })),
   })));
 

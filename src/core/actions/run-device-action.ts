@@ -9,7 +9,7 @@ import { getManagedDevice } from '../devices/get-managed-device.js';
 import { StewardError } from '../errors.js';
 import type { Scope } from '../rbac/scope.js';
 import type { DeviceAction } from './ports.js';
-import type { ActionPlanner, RemoteActionRequest } from './planner.js';
+import type { ActionPlan, ActionPlanner, RemoteActionRequest } from './planner.js';
 import { settleAction, type SettleDeps } from './settle-action.js';
 import { wakeDevices } from './wake.js';
 
@@ -29,6 +29,22 @@ export function plannerFor(planners: readonly ActionPlanner[], device: ManagedDe
   return planner;
 }
 
+/** A device action just planned, pending, as runDeviceAction and runBulkDeviceAction record it (commands apart). */
+export function pendingAction(deviceId: string, request: RemoteActionRequest, details: ActionPlan['details'], initiatedBy: DeviceAction['initiatedBy'], at: Date): Omit<DeviceAction, 'commandUuids'> {
+  const now = at.toISOString();
+  return {
+    id: randomUUID(),
+    deviceId,
+    actionName: request.action,
+    actionState: 'pending',
+    startDateTime: now,
+    lastUpdatedDateTime: now,
+    failureReason: null,
+    initiatedBy,
+    ...(details ? { details } : {}),
+  };
+}
+
 export async function runDeviceAction(
   deps: RunDeviceActionDeps,
   input: { deviceId: string; scope: Scope; request: RemoteActionRequest; initiatedBy: string | null },
@@ -42,19 +58,7 @@ export async function runDeviceAction(
     const [c] = await deps.commands.enqueue([device.id], { priority: ACTION_PRIORITY, ...command });
     if (c) queued.push(c);
   }
-  const now = deps.clock.now().toISOString();
-  const action: DeviceAction = {
-    id: randomUUID(),
-    deviceId: device.id,
-    actionName: input.request.action,
-    actionState: 'pending',
-    startDateTime: now,
-    lastUpdatedDateTime: now,
-    failureReason: null,
-    commandUuids: queued.map((c) => c.uuid),
-    initiatedBy: input.initiatedBy,
-    ...(plan.details ? { details: plan.details } : {}),
-  };
+  const action: DeviceAction = { ...pendingAction(device.id, input.request, plan.details, input.initiatedBy, deps.clock.now()), commandUuids: queued.map((c) => c.uuid) };
   await deps.deviceActions.create(action);
   await plan.afterQueued?.(queued);
   let after = device;
